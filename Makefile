@@ -1,0 +1,54 @@
+# Two commands matter: `make reports` and `make test`. Both set up .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CLEAN := data/clean/indicators.csv
+RAW := $(wildcard data/raw/*.txt data/raw/*.csv)
+SRC := $(shell find src/helpers -name '*.py')
+JOBS ?= 2
+DISTRICT ?=
+
+.PHONY: help setup data reports report test bench lab clean
+
+help:
+	@echo "make reports            build data, run every district report (reports/index.html)"
+	@echo "make report DISTRICT=x  one district's report"
+	@echo "make test               run the test suite"
+	@echo "make data               rebuild data/clean from data/raw"
+	@echo "make bench              time the report batch against a bare kernel start"
+	@echo "make lab                open JupyterLab on notebooks/"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+data: $(CLEAN)
+
+$(CLEAN): $(STAMP) $(RAW) data/catalogue/indicators.csv $(SRC)
+	$(BIN)/python -m helpers.build
+
+reports: $(CLEAN)
+	$(BIN)/python -m helpers.runner --jobs $(JOBS)
+
+report: $(CLEAN)
+	@test -n "$(DISTRICT)" || { echo "usage: make report DISTRICT=<slug>"; exit 2; }
+	$(BIN)/python -m helpers.runner --jobs 1 $(DISTRICT)
+
+test: $(CLEAN)
+	$(BIN)/python -m pytest -q
+
+bench: $(CLEAN)
+	$(BIN)/python -m helpers.bench --jobs $(JOBS)
+
+lab: $(CLEAN)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf data/clean/*.csv data/clean/*.json reports/*.html reports/*.ipynb

@@ -1,0 +1,47 @@
+"""Errors that name the file, line or parameter at fault."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KitError(Exception):
+    """Base class for every error the kit raises on bad input."""
+
+
+class SourceError(KitError):
+    """A problem in an input file, reported with its file name and line number."""
+
+    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None):
+        self.file = Path(file).name if file is not None else None
+        self.line = line
+        where = ""
+        if self.file:
+            where = f"{self.file}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message)
+
+
+class UnknownUnitError(SourceError):
+    """A unit that is not in the kit's vocabulary."""
+
+
+class ValueParseError(SourceError):
+    """A value cell that does not read as a number."""
+
+
+class QuoteNotFoundError(SourceError):
+    """A curated quote that is not a verbatim substring of its raw file."""
+
+
+class ConflictError(SourceError):
+    """The same series printed twice with different values, or duplicate rows that disagree."""
+
+
+class UnknownDistrictError(KitError, ValueError):
+    """A district name or slug the kit does not know."""
+
+
+class AnalysisError(KitError, ValueError):
+    """Input that makes an analysis meaningless (e.g. a geometric rate from a zero base)."""

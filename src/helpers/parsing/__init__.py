@@ -1,0 +1,1 @@
+"""Parsers that turn the raw documents into readings: printed value + exact quote + line."""

@@ -1,0 +1,18 @@
+"""Where the kit's files live, relative to the project root."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Project root; override with DISTRICT_KIT_ROOT to point the kit at another checkout.
+ROOT = Path(os.environ.get("DISTRICT_KIT_ROOT", Path(__file__).resolve().parents[2]))
+RAW_DIR = ROOT / "data" / "raw"
+CLEAN_DIR = ROOT / "data" / "clean"
+CATALOGUE_DIR = ROOT / "data" / "catalogue"
+NOTEBOOK_DIR = ROOT / "notebooks"
+REPORT_DIR = ROOT / "reports"
+
+INDICATORS_CSV = CLEAN_DIR / "indicators.csv"
+MANIFEST_JSON = CLEAN_DIR / "manifest.json"
+CATALOGUE_CSV = CATALOGUE_DIR / "indicators.csv"
+ALIASES_CSV = CATALOGUE_DIR / "aliases.csv"

@@ -1,0 +1,56 @@
+"""The schema every indicator table is validated against (pandera)."""
+from __future__ import annotations
+
+import numpy as np
+import pandera.pandas as pa
+
+from .catalogue import DIRECTIONS, MEASURES
+from .districts import DISTRICTS
+from .values import UNITS
+
+COLUMNS = ["district", "district_name", "indicator", "indicator_id", "category", "lead_agency",
+           "year", "value", "unit", "role", "measure", "direction", "source_file", "section",
+           "source_line", "value_text", "quote", "note"]
+TEXT_COLUMNS = [c for c in COLUMNS if c not in ("year", "value", "source_line")]
+ROLES = ("baseline", "target", "actual")
+#: One row per value read: the same indicator may be printed in several places.
+KEY = ["district", "indicator_id", "source_file", "section", "year", "role", "quote"]
+
+
+def _text(*checks, nonempty: bool = True) -> pa.Column:
+    extra = [pa.Check.str_length(min_value=1)] if nonempty else []
+    return pa.Column(str, checks=[*extra, *checks], nullable=False)
+
+
+INDICATOR_SCHEMA = pa.DataFrameSchema(
+    {
+        "district": _text(pa.Check.isin(list(DISTRICTS))),
+        "district_name": _text(pa.Check.isin([d.name for d in DISTRICTS.values()])),
+        "indicator": _text(),
+        "indicator_id": _text(pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
+        "category": _text(nonempty=False),
+        "lead_agency": _text(nonempty=False),
+        "year": pa.Column(int, pa.Check.in_range(2000, 2050)),
+        "value": pa.Column(float, pa.Check(lambda s: np.isfinite(s), error="value is not finite")),
+        "unit": _text(pa.Check.isin(sorted(UNITS))),
+        "role": _text(pa.Check.isin(ROLES)),
+        "measure": _text(pa.Check.isin(list(MEASURES))),
+        "direction": _text(pa.Check.isin(list(DIRECTIONS))),
+        "source_file": _text(),
+        "section": _text(),
+        "source_line": pa.Column(int, pa.Check.ge(1)),
+        "value_text": _text(),
+        "quote": _text(),
+        "note": _text(nonempty=False),
+    },
+    strict=True,
+    ordered=True,
+    unique=KEY,
+    report_duplicates="all",
+    name="indicators",
+)
+
+
+def validate(df):
+    """Validate an indicator table; raises pandera's SchemaErrors listing every failure."""
+    return INDICATOR_SCHEMA.validate(df, lazy=True)

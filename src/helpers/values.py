@@ -1,0 +1,79 @@
+"""Reading numbers and units out of printed cells, and normalising names.
+
+Every value the kit shows passes through :func:`parse_value_text`, so the rules for what
+counts as a number live in one place.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import UnknownUnitError, ValueParseError
+
+#: Printed unit → normalised unit. Anything not here is an error, never a guess.
+UNIT_ALIASES: dict[str, str] = {
+    "亿元": "亿元", "亿": "亿元", "亿美元": "亿美元",
+    "万元": "万元", "万元/亩": "万元/亩", "万元/人": "万元/人",
+    "家": "家", "个": "个", "项": "项", "件": "件", "台": "台", "人次": "人次",
+    "亩": "亩", "万人": "万人",
+    "万吨标煤": "万吨标准煤", "万吨标准煤": "万吨标准煤", "万吨": "万吨",
+    "tce/万元": "吨标准煤/万元", "吨标准煤/万元": "吨标准煤/万元",
+    "%": "%", "指数": "指数",
+}
+UNITS: frozenset[str] = frozenset(UNIT_ALIASES.values())
+
+#: Cells that mean "no value".
+EMPTY_MARKERS = frozenset({"", "——", "—", "-", "--", "/"})
+
+_NUMBER = re.compile(r"^\[?\s*([-+]?\d+(?:\.\d+)?)\s*\]?\s*(.*?)\s*$")
+_CJK_SPACE = re.compile(r"\s*([\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’（）])\s*")
+
+
+def normalise_unit(raw: str, *, file=None, line=None) -> str:
+    """Map a printed unit (``万吨标煤``, ``亿 美元``, ``％``) to the kit's vocabulary."""
+    key = unicodedata.normalize("NFKC", raw).replace(" ", "").strip()
+    if key in UNIT_ALIASES:
+        return UNIT_ALIASES[key]
+    raise UnknownUnitError(f"unknown unit {raw!r} (known: {', '.join(sorted(UNITS))})", file, line)
+
+
+def is_empty_cell(text: str) -> bool:
+    return text.strip() in EMPTY_MARKERS
+
+
+def parse_value_text(text: str, *, file=None, line=None) -> tuple[float, str]:
+    """Split a printed value such as ``38.4 万元/亩``, ``[13]``, ``-0.4`` or ``16%``.
+
+    Returns ``(value, printed_unit)``; the unit is returned as printed (possibly empty).
+    Raises ValueParseError naming file and line when the text is not a number.
+    """
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = _NUMBER.match(s)
+    if not m:
+        raise ValueParseError(f"cannot read a number from {text!r}", file, line)
+    return float(m.group(1)), m.group(2)
+
+
+def normalise_name(name: str) -> str:
+    """Whitespace-normalise an indicator name as printed: drop spaces next to CJK text."""
+    s = re.sub(r"\s+", " ", name).strip()
+    return _CJK_SPACE.sub(r"\1", s)
+
+
+def name_key(name: str) -> str:
+    """Lookup key for a printed name: NFKC (full/half-width parentheses alike), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]+)[）)]\s*$")
+
+
+def unit_in_name(name: str) -> str | None:
+    """The unit printed in a trailing parenthesis of an indicator name, if it is a unit."""
+    m = _UNIT_IN_NAME.search(name)
+    if not m:
+        return None
+    try:
+        return normalise_unit(m.group(1))
+    except UnknownUnitError:
+        return None

@@ -175,8 +175,8 @@ def table_csv_bytes(df: pd.DataFrame) -> bytes:
 
 def write_outputs(df: pd.DataFrame, raw_dir: Path, clean_dir: Path) -> dict:
     data = table_csv_bytes(df)
-    inputs = sorted([*raw_dir.glob("*.txt"), *raw_dir.glob(CURATED_GLOB),
-                     paths.CATALOGUE_CSV, paths.ALIASES_CSV])
+    inputs = sorted([*raw_dir.glob("*.txt"), *raw_dir.glob(CURATED_GLOB)])
+    inputs += [paths.CATALOGUE_CSV, paths.ALIASES_CSV]
     manifest = {
         "table": "indicators.csv",
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -184,12 +184,19 @@ def write_outputs(df: pd.DataFrame, raw_dir: Path, clean_dir: Path) -> dict:
         "rows": len(df),
         "rows_by_district_section": {
             f"{d}/{s}": int(n) for (d, s), n in df.groupby(["district", "section"]).size().items()},
-        "inputs": {str(p.relative_to(paths.ROOT)): _sha256(p) for p in inputs},
+        "inputs": {f"{p.parent.name}/{p.name}": _sha256(p) for p in inputs},
     }
     _atomic_write(clean_dir / "indicators.csv", data)
     _atomic_write(clean_dir / "manifest.json",
                   (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return manifest
+
+
+def rebuild(raw_dir: Path | None = None, clean_dir: Path | None = None) -> tuple[pd.DataFrame, dict]:
+    """Build the table from raw_dir and, only if that succeeds, write it to clean_dir."""
+    raw_dir, clean_dir = raw_dir or paths.RAW_DIR, clean_dir or paths.CLEAN_DIR
+    df = build_table(raw_dir)
+    return df, write_outputs(df, raw_dir, clean_dir)
 
 
 def summary(df: pd.DataFrame) -> str:
@@ -206,12 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="validate only, write nothing")
     args = ap.parse_args(argv)
     try:
-        df = build_table(paths.RAW_DIR)
+        if args.check:
+            df = build_table(paths.RAW_DIR)
+        else:
+            df, manifest = rebuild()
     except KitError as exc:
         print(f"data build failed: {exc}", file=sys.stderr)
         return 1
     if not args.check:
-        manifest = write_outputs(df, paths.RAW_DIR, paths.CLEAN_DIR)
         print(f"wrote data/clean/indicators.csv: {manifest['rows']} rows "
               f"(data version {manifest['data_version']})")
     print(summary(df))

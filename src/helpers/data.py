@@ -26,8 +26,8 @@ def ensure_built() -> Path:
     """Build data/clean/indicators.csv if it is missing or older than its inputs."""
     target = paths.INDICATORS_CSV
     if not target.exists() or _inputs_newer_than(target):
-        from .build import build_table, write_outputs
-        write_outputs(build_table(paths.RAW_DIR), paths.RAW_DIR, paths.CLEAN_DIR)
+        from .build import rebuild
+        rebuild()
     return target
 
 

@@ -1,0 +1,31 @@
+"""The pandera schema accepts the real table and rejects broken ones."""
+from __future__ import annotations
+
+import numpy as np
+import pandera.errors
+import pytest
+
+from helpers.schema import COLUMNS, validate
+
+
+def test_real_table_is_valid(indicators):
+    assert list(indicators.columns) == COLUMNS
+    validate(indicators)
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda df: df.assign(unit=df.unit.where(df.index != 0, "斤")), "unit"),
+    (lambda df: df.assign(value=df.value.where(df.index != 0, np.nan)), "value"),
+    (lambda df: df.assign(role=df.role.where(df.index != 0, "guess")), "role"),
+    (lambda df: df.assign(district=df.district.where(df.index != 0, "hangzhou")), "district"),
+    (lambda df: df.assign(measure=df.measure.where(df.index != 0, "vibes")), "measure"),
+    (lambda df: df.assign(quote=df.quote.where(df.index != 0, "")), "quote"),
+    (lambda df: df.assign(extra=1), "extra"),
+    (lambda df: df.drop(columns="lead_agency"), "lead_agency"),
+    (lambda df: df.iloc[[0, 0]].reset_index(drop=True), "duplicate"),
+])
+def test_schema_rejects_broken_tables(indicators, breakage, message):
+    broken = breakage(indicators.copy())
+    with pytest.raises(pandera.errors.SchemaErrors) as exc:
+        validate(broken)
+    assert message in str(exc.value).lower() or message in str(exc.value)

@@ -63,10 +63,7 @@ def _write_rows(path, rows):
 
 
 def curated_file(raw_copy):
-    files = sorted(raw_copy.glob("*_extraction.csv"))
-    if not files:
-        pytest.skip("no curated extraction file yet")
-    return files[0]
+    return raw_copy / "zhenhai_extraction.csv"
 
 
 def test_curated_quote_not_found(raw_copy):

@@ -115,3 +115,89 @@ class TestYinzhou:
         y = self.y(indicators)
         assert y.groupby("indicator_id").year.nunique().eq(4).all()
         assert y.indicator_id.nunique() == 27
+
+
+class TestZhenhai:
+    """Zhenhai's tables come out of the text run together; data/raw/zhenhai_extraction.csv splits them."""
+
+    def z(self, indicators, section):
+        return indicators[(indicators.district == "zhenhai") & (indicators.section == section)]
+
+    def test_table1_run_together_numbers(self, indicators):
+        # "二、规上工业亩均税收(万元/亩)83.7103117" under "指标2020年2023年2025年"
+        z = self.z(indicators, "表1")
+        assert one(z, indicator_id="tax_per_mu", year=2020, role="baseline") == 83.7
+        assert one(z, indicator_id="tax_per_mu", year=2023) == 103
+        assert one(z, indicator_id="tax_per_mu", year=2025) == 117
+        # "一、规上工业增加值率(%)23.324.525"
+        assert one(z, indicator_id="industrial_value_added_rate", year=2023) == 24.5
+
+    def test_dash_then_growth_rates(self, indicators):
+        # "三、规上工业亩均增加值年均增速(%)-77": 2020 "-" (no value), then 7 and 7 — not -77, not -7
+        z = self.z(indicators, "表1")
+        g = z[z.indicator_id == "value_added_per_mu_growth"]
+        assert sorted(g.year) == [2023, 2025]
+        assert set(g.value) == {7.0}
+        assert set(g.role) == {"target"}
+
+    def test_bracketed_values_are_cumulative_since_2021(self, indicators):
+        # "腾出用能(万吨标准煤)[8][13]" with "注:[]内数据为2021年起的累计值"
+        z = self.z(indicators, "表2")
+        assert one(z, indicator_id="energy_freed_cumulative", year=2023) == 8
+        assert one(z, indicator_id="energy_freed_cumulative", year=2025) == 13
+        assert set(z[z.indicator_id == "energy_freed_cumulative"].measure) == {"cumulative"}
+        assert one(z, indicator_id="low_efficiency_land_freed_cumulative", year=2025) == 5000
+
+    def test_table2_run_together_pairs(self, indicators):
+        # "高新技术企业(家)420583" — the text confirms "推动全区高新技术企业达到583家"
+        z = self.z(indicators, "表2")
+        assert one(z, indicator_id="high_tech_enterprises", year=2023) == 420
+        assert one(z, indicator_id="high_tech_enterprises", year=2025) == 583
+        # "累计限额以上工业投资(亿元)6001000"
+        assert one(z, indicator_id="industrial_investment_above_quota_cumulative", year=2025) == 1000
+        # "两化融合指数107110"
+        assert one(z, indicator_id="informatization_index", year=2023) == 107
+
+    def test_narrative_targets(self, indicators):
+        z = self.z(indicators, "正文")
+        # "新建生产制造、数字经济类小微企业园10个" (plan period → 2025)
+        assert one(z, indicator_id="small_micro_parks_newly_built_cumulative", year=2025) == 10
+        # "创建100家区级以上绿色工厂"
+        assert one(z, indicator_id="green_factories_cumulative", year=2025) == 100
+
+
+class TestOuhai:
+    """Ouhai prints a task list in prose; data/raw/ouhai_extraction.csv carries each number's quote."""
+
+    def o(self, indicators):
+        return indicators[(indicators.district == "ouhai") & (indicators.section == "任务清单")]
+
+    def test_levels_for_2021_and_2023(self, indicators):
+        o = self.o(indicators)
+        # "规上工业亩均税收…48.19万元" (2021) and "…53.13万元" (2023)
+        assert one(o, indicator_id="tax_per_mu", year=2021) == 48.19
+        assert one(o, indicator_id="tax_per_mu", year=2023) == 53.13
+        # "规上工业全员劳动生产率…17.61万元/人" / "19.41万元/人"
+        assert one(o, indicator_id="labour_productivity", year=2021) == 17.61
+        assert one(o, indicator_id="labour_productivity", year=2023) == 19.41
+
+    def test_reduction_rates(self, indicators):
+        # "单位工业增加值能耗下降3%" (2021) and "9%" (2023): reductions versus 2020, lower energy is better
+        o = self.o(indicators)
+        assert one(o, indicator_id="energy_intensity_reduction", year=2021) == 3
+        assert one(o, indicator_id="energy_intensity_reduction", year=2023) == 9
+        assert set(o[o.indicator_id == "energy_intensity_reduction"].measure) == {"reduction_rate"}
+
+    def test_cumulative_counts(self, indicators):
+        # "淘汰落后产能企业50家" (2021) → "全区累计淘汰落后产能企业100家" (2023)
+        o = self.o(indicators)
+        assert one(o, indicator_id="backward_capacity_firms_eliminated_cumulative", year=2021) == 50
+        assert one(o, indicator_id="backward_capacity_firms_eliminated_cumulative", year=2023) == 100
+        # "腾出用能0.849万吨标准煤"
+        assert one(o, indicator_id="energy_freed_cumulative", year=2021) == 0.849
+
+    def test_no_baselines(self, indicators):
+        # The task list states targets only; nothing is a 2020 base.
+        o = self.o(indicators)
+        assert set(o.role) == {"target"}
+        assert set(o.year) <= {2021, 2022, 2023}

@@ -4,10 +4,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers import load_indicators
 from helpers.paths import RAW_DIR
+from helpers.schema import COLUMNS
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,13 @@ def one(df, **where) -> float:
     values = sub["value"].unique()
     assert len(values) == 1, f"{where}: expected one value, got {list(values)}"
     return float(values[0])
+
+
+def make_rows(*rows: dict, **defaults) -> pd.DataFrame:
+    """Synthetic indicator rows with every schema column: a Beilun 亩均税收 target row,
+    overridden by `defaults` for all rows and by each dict for its own row."""
+    base = dict(district="beilun", district_name="北仑区", indicator="x", indicator_id="tax_per_mu",
+                category="", lead_agency="", year=2025, value=1.0, unit="万元/亩", role="target",
+                measure="level", direction="higher", source_file="f.txt", section="附件1",
+                source_line=1, value_text="1", quote="q", note="")
+    return pd.DataFrame([{**base, **defaults, **r} for r in rows], columns=COLUMNS)

@@ -1,0 +1,519 @@
+"""Document audit: the inconsistencies a careful reader of a plan would catch, and the checks
+that pass.
+
+`audit(df)` returns one row per check (status ``passed`` or ``finding``) so the table shows what
+the documents really contain, agreements included. Kinds of check:
+
+``narrative_vs_table``  a narrative (正文) value against the table value of the same
+                        district + indicator_id + year.
+``flow_total``          yearly flows (每年新增) summed against a stated total (a ``*_cumulative`` id
+                        in the narrative or a table), e.g. Beilun 品字标 5+5+6+6+6 = 28.
+``flow_vs_cumulative``  a narrative per-year flow (``*_per_year``) against the average yearly
+                        addition of a table cumulative/stock series.
+``new_vs_stock``        a "new since the base year" count against the rise of the matching stock.
+``falling_series``      a cumulative or stock series that falls from one year to the next.
+``duplicate_printing``  the same series printed more than once (table copies; narrative copies).
+``rate_vs_level``       a growth-rate target against the CAGR of its level targets, per span and
+                        over the whole span (rates compounded).
+
+Severity: ``none`` for passed checks; ``high`` for a number that contradicts another;
+``medium`` for growth-rate gaps over 2 percentage points, stock series that fall, narrative
+copies that disagree; ``low`` for differences consistent with a printed bound (以上, 不少于…),
+gaps up to 2 pp, a year missing from a table.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .catalogue import load_catalogue
+from .districts import resolve_district
+from .errors import AnalysisError
+from .growth import cagr, compound_rates
+from .series import (best_series, collapse_printings, district_slugs, is_narrative, is_table,
+                     same_value)
+
+FINDING_COLUMNS = ["district", "indicator_id", "kind", "status", "severity", "year", "detail",
+                   "detail_en", "quotes"]
+KIND_ZH = {
+    "narrative_vs_table": "正文与表格", "flow_total": "逐年流量与合计",
+    "flow_vs_cumulative": "每年流量与累计", "new_vs_stock": "新增与存量增量",
+    "falling_series": "累计/存量下降", "duplicate_printing": "重复印刷",
+    "rate_vs_level": "增速与总量目标",
+}
+STATUS_ZH = {"passed": "通过", "finding": "发现问题"}
+SEVERITIES = ("high", "medium", "low", "none")
+#: Words that make a printed number a lower bound.
+BOUND_WORDS = ("以上", "不少于", "不低于", "突破", "超过", "至少")
+#: Links a generic rule cannot resolve (several candidates share the concept), keyed by
+#: (district, indicator_id), with the reason in the comment.
+LINKS: dict[tuple[str, str], str] = {
+    # 新增主导或参与制（修）订国际、国家标准45项 ↔ 制（修）订国际、国家标准 (running total)
+    ("yinzhou", "standards_revised_new_cumulative"): "standards_national_international_stock",
+    # 平均每年新增供地开工建设或新增改造提升小微工业园 2 个 ↔ Annex 2 累计新增供地开工建设…小微工业园
+    ("beilun", "small_micro_parks_per_year"): "small_micro_parks_built_new_cumulative",
+}
+GEOMETRIC = ("level", "index", "stock")
+
+
+def _cat(indicator_id: str) -> dict:
+    return load_catalogue().get(indicator_id, {})
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def quotes_of(rows) -> str:
+    """The distinct quotes of some rows (DataFrame or row dicts) as ``[section] quote ‖ …``
+    (whitespace collapsed)."""
+    recs = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else rows
+    seen = dict.fromkeys(f"[{r['section']}] {_clean(r['quote'])}" for r in recs)
+    return " ‖ ".join(seen)
+
+
+class DistrictRows:
+    """One district's plan rows as dicts, indexed by indicator: ``table[id]`` and ``narrative[id]``
+    (lists in table order), ``measure[id]``."""
+
+    def __init__(self, df: pd.DataFrame, slug: str):
+        sub = df[df["district"] == slug]
+        t, n = is_table(sub), is_narrative(sub)
+        self.slug = slug
+        self.table: dict[str, list[dict]] = {}
+        self.narrative: dict[str, list[dict]] = {}
+        for rec, in_t, in_n in zip(sub.to_dict("records"), t, n):
+            if in_t:
+                self.table.setdefault(rec["indicator_id"], []).append(rec)
+            elif in_n:
+                self.narrative.setdefault(rec["indicator_id"], []).append(rec)
+        self.measure = {i: rows[0]["measure"] for i, rows in
+                        (*self.table.items(), *self.narrative.items())}
+
+    def plan(self, iid: str) -> list[dict]:
+        return self.table.get(iid, []) + self.narrative.get(iid, [])
+
+
+def is_lower_bound(row) -> bool:
+    """True when the printed value is a minimum: a bound word (以上, 不少于, 突破…) within four
+    characters of the number in its quote, or in the row's note."""
+    quote, vt = str(row["quote"]), str(row["value_text"])
+    i = quote.find(vt)
+    window = quote[max(0, i - 4): i + len(vt) + 4] if i >= 0 else ""
+    return any(w in window or w in str(row.get("note", "")) for w in BOUND_WORDS)
+
+
+def _row(district, iid, kind, status, severity, year, detail, detail_en, quotes) -> dict:
+    return dict(district=district, indicator_id=iid, kind=kind, status=status,
+                severity=severity if status == "finding" else "none",
+                year=int(year) if year is not None else pd.NA, detail=detail,
+                detail_en=detail_en, quotes=quotes)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _compare(printed: float, expected: float, bound: bool):
+    """(status, severity, consistent_with_bound) for a printed value against an expected one."""
+    if same_value(printed, expected):
+        return "passed", "none", False
+    if bound and expected > printed:
+        return "finding", "low", True
+    return "finding", "high", False
+
+
+# --------------------------------------------------------------------------- checks
+
+def _series(rows: list[dict], what: str) -> dict[int, float]:
+    s = collapse_printings(rows, what)
+    return dict(zip(s["year"].astype(int), s["value"].astype(float)))
+
+
+def check_narrative_vs_table(df: pd.DataFrame, slug: str) -> list[dict]:
+    """Each narrative value against the table value of the same indicator and year."""
+    out = []
+    d = DistrictRows(df, slug)
+    kind = "narrative_vs_table"
+    for iid, narr in d.narrative.items():
+        t = d.table.get(iid)
+        if not t:
+            continue
+        for r in narr:
+            ty = [x for x in t if x["year"] == r["year"]]
+            q = quotes_of([r, *(ty or t)])
+            year, value, unit = int(r["year"]), float(r["value"]), r["unit"]
+            if not ty:
+                years = sorted({int(x["year"]) for x in t})
+                out.append(_row(slug, iid, kind, "finding", "low", year,
+                                f"正文{year}年{_fmt(value)}{unit}，表格无该年（表列年份{years}）",
+                                f"narrative {year}: {_fmt(value)} {unit}; the table has no "
+                                f"{year} value (years {years})", q))
+                continue
+            tv, tu = float(ty[0]["value"]), ty[0]["unit"]
+            if tu != unit:
+                out.append(_row(slug, iid, kind, "finding", "medium", year,
+                                f"单位不同：正文{_fmt(value)}{unit}，表格{_fmt(tv)}{tu}",
+                                f"units differ: narrative {_fmt(value)} {unit}, table {_fmt(tv)} {tu}",
+                                q))
+                continue
+            status, sev, bound_ok = _compare(value, tv, is_lower_bound(r))
+            if status == "passed":
+                zh = f"一致：正文与表格均为{_fmt(tv)}{tu}（{year}年）"
+                en = f"agree: {_fmt(tv)} {tu} in both ({year})"
+            else:
+                zh = (f"不一致：正文{year}年{_fmt(value)}{tu}，表格{_fmt(tv)}{tu}"
+                      + ("（正文为下限“以上”，表格目标更高，不矛盾）" if bound_ok else ""))
+                en = (f"disagree: narrative {_fmt(value)} vs table {_fmt(tv)} {tu} ({year})"
+                      + (" (the narrative gives a minimum the table exceeds)" if bound_ok else ""))
+            out.append(_row(slug, iid, kind, status, sev, year, zh, en, q))
+    return out
+
+
+def _total_candidates(flow_id: str) -> list[str]:
+    stems = {flow_id}
+    for suffix in ("_per_year", "_new"):
+        stems |= {s[: -len(suffix)] for s in stems if s.endswith(suffix)}
+    return [s + end for s in sorted(stems, key=len, reverse=True)
+            for end in ("_cumulative", "_new_cumulative", "_total")]
+
+
+def check_flow_totals(df: pd.DataFrame, slug: str) -> list[dict]:
+    """Yearly flows of a table series summed against any stated total of the same flow."""
+    out = []
+    base_year = resolve_district(slug).base_year
+    d = DistrictRows(df, slug)
+    for fid, frows in d.table.items():
+        if d.measure[fid] != "flow":
+            continue
+        flows = _series(frows, f"{slug}/{fid}")
+        cands = dict.fromkeys(c for c in _total_candidates(fid) if c != fid)
+        totals = [r for c in cands for r in d.plan(c) if r["role"] == "target"]
+        for r in totals:
+            year, value, unit = int(r["year"]), float(r["value"]), r["unit"]
+            span = {y: v for y, v in flows.items() if base_year < y <= year}
+            missing = sorted(set(range(base_year + 1, year + 1)) - set(span))
+            q = quotes_of([*frows, r])
+            terms = "+".join(_fmt(v) for _, v in sorted(span.items()))
+            total = sum(span.values())
+            if missing:
+                out.append(_row(slug, fid, "flow_total", "finding", "low", year,
+                                f"逐年流量缺{missing}年，无法与合计{_fmt(value)}{unit}核对",
+                                f"yearly flows missing for {missing}; cannot check the total "
+                                f"{_fmt(value)}", q))
+                continue
+            status, sev, bound_ok = _compare(value, total, is_lower_bound(r))
+            zh = (f"{'一致' if status == 'passed' else '不一致'}：逐年{terms}={_fmt(total)}{unit}，"
+                  f"{r['section']}合计{_fmt(value)}{unit}（{r['indicator_id']}）"
+                  + ("（合计为下限，不矛盾）" if bound_ok else ""))
+            en = (f"{'agree' if status == 'passed' else 'disagree'}: yearly {terms} = {_fmt(total)}, "
+                  f"stated total {_fmt(value)} ({r['indicator_id']})")
+            out.append(_row(slug, fid, "flow_total", status, sev, year, zh, en, q))
+    return out
+
+
+def _addition(points: dict[int, float], measure: str, base_year: int):
+    """(start year, start value, end year, end value) of the addition over the plan: cumulative
+    counts start from 0 at the base year, stocks from their base-year value."""
+    years = sorted(points)
+    if measure == "cumulative":
+        later = [y for y in years if y > base_year]
+        if not later:
+            raise AnalysisError("no value after the base year")
+        return base_year, 0.0, later[-1], points[later[-1]]
+    if base_year not in points:
+        raise AnalysisError("no base-year value for the stock")
+    return base_year, points[base_year], years[-1], points[years[-1]]
+
+
+def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
+    """A narrative per-year flow (``*_per_year``) against the average yearly addition of the
+    matching table cumulative/stock series (LINKS, or the one table series named stem*_cumulative)."""
+    out = []
+    base_year = resolve_district(slug).base_year
+    d = DistrictRows(df, slug)
+    for fid, narr in d.narrative.items():
+        if not fid.endswith("_per_year") or d.measure[fid] != "flow":
+            continue
+        target = LINKS.get((slug, fid))
+        if target is None:
+            stem = fid[: -len("_per_year")]
+            cands = [i for i in d.table if i.startswith(stem) and i.endswith("_cumulative")
+                     and d.measure[i] in ("cumulative", "stock")]
+            if len(cands) != 1:
+                continue
+            target = cands[0]
+        if target not in d.table:
+            continue
+        try:
+            y0, v0, y1, v1 = _addition(_series(d.table[target], f"{slug}/{target}"),
+                                       d.measure[target], base_year)
+        except AnalysisError:
+            continue
+        avg = (v1 - v0) / (y1 - y0)
+        tunit = d.table[target][0]["unit"]
+        for r in narr:
+            value, unit = float(r["value"]), r["unit"]
+            status, sev, bound_ok = _compare(value, avg, is_lower_bound(r))
+            if status == "finding" and not bound_ok:
+                sev = "medium"
+            if unit != tunit and status == "passed":
+                status, sev = "finding", "low"
+            zh = (f"{'一致' if status == 'passed' else '不一致'}：正文每年{_fmt(value)}{unit}；"
+                  f"表格{target} {y0}–{y1}年由{_fmt(v0)}增至{_fmt(v1)}{tunit}，年均{_fmt(avg)}"
+                  + ("（正文为下限，不矛盾）" if bound_ok else "")
+                  + (f"（单位不同：{unit}/{tunit}）" if unit != tunit else ""))
+            en = (f"{'agree' if status == 'passed' else 'disagree'}: narrative {_fmt(value)} per "
+                  f"year; table {target} {_fmt(v0)} → {_fmt(v1)} ({y0}–{y1}), {_fmt(avg)} a year")
+            out.append(_row(slug, fid, "flow_vs_cumulative", status, sev, int(r["year"]), zh, en,
+                            quotes_of([r, *d.table[target]])))
+    return out
+
+
+def _stock_for(slug: str, new_id: str, unit: str, candidates: list[str]) -> str | None:
+    if (slug, new_id) in LINKS:
+        return LINKS[(slug, new_id)]
+    concept = _cat(new_id).get("concept")
+    same = [i for i in candidates if concept and _cat(i).get("concept") == concept
+            and _cat(i).get("unit") == unit]
+    return same[0] if len(same) == 1 else None
+
+
+def check_new_vs_stock(df: pd.DataFrame, slug: str) -> list[dict]:
+    """A "new since the base year" count (cumulative id, narrative or table) against the rise of
+    the matching stock from its base-year value: C(t) = S(t) - S(base)."""
+    out = []
+    base_year = resolve_district(slug).base_year
+    d = DistrictRows(df, slug)
+    stock_ids = [i for i in d.table if d.measure[i] == "stock"]
+    for nid in dict.fromkeys([*d.table, *d.narrative]):
+        if d.measure[nid] != "cumulative":
+            continue
+        news = [r for r in d.plan(nid) if r["role"] == "target"]
+        if not news:
+            continue
+        sid = _stock_for(slug, nid, news[0]["unit"], stock_ids)
+        if sid is None or sid not in d.table:
+            continue
+        stock = _series(d.table[sid], f"{slug}/{sid}")
+        for r in news:
+            year, value = int(r["year"]), float(r["value"])
+            if base_year not in stock or year not in stock:
+                continue
+            b, v = stock[base_year], stock[year]
+            rise = v - b
+            status, sev, bound_ok = _compare(value, rise, is_lower_bound(r))
+            zh = (f"{'一致' if status == 'passed' else '不一致'}：{r['section']}新增{_fmt(value)}"
+                  f"{r['unit']}；{sid}由{base_year}年{_fmt(b)}增至{year}年{_fmt(v)}，增加{_fmt(rise)}"
+                  + ("（新增数为下限，存量增幅更大，口径或不同）" if bound_ok else ""))
+            en = (f"{'agree' if status == 'passed' else 'disagree'}: {_fmt(value)} new vs {sid} "
+                  f"{_fmt(b)} → {_fmt(v)} (+{_fmt(rise)}), {base_year}–{year}")
+            out.append(_row(slug, nid, "new_vs_stock", status, sev, year, zh, en,
+                            quotes_of([r, *d.table[sid]])))
+    return out
+
+
+def check_falling(df: pd.DataFrame, slug: str) -> list[dict]:
+    """Cumulative and stock table series (two points or more) must not fall from one printed
+    year to the next."""
+    out = []
+    d = DistrictRows(df, slug)
+    for iid, rows in d.table.items():
+        measure = d.measure[iid]
+        if measure not in ("cumulative", "stock"):
+            continue
+        pts = sorted(_series(rows, f"{slug}/{iid}").items())
+        if len(pts) < 2:
+            continue
+        falls = [(y0, v0, y1, v1) for (y0, v0), (y1, v1) in zip(pts, pts[1:])
+                 if v1 < v0 and not same_value(v0, v1)]
+        path = " → ".join(f"{y}:{_fmt(v)}" for y, v in pts)
+        q = quotes_of(rows)
+        if falls:
+            what = "; ".join(f"{y0}年{_fmt(v0)}→{y1}年{_fmt(v1)}" for y0, v0, y1, v1 in falls)
+            out.append(_row(slug, iid, "falling_series", "finding",
+                            "high" if measure == "cumulative" else "medium", falls[0][2],
+                            f"{'累计' if measure == 'cumulative' else '存量'}指标下降：{what}",
+                            f"a {measure} series falls: {path}", q))
+        else:
+            out.append(_row(slug, iid, "falling_series", "passed", "none", None,
+                            f"未下降：{path}", f"never falls: {path}", q))
+    return out
+
+
+def check_duplicates(df: pd.DataFrame, slug: str) -> list[dict]:
+    """Series printed more than once: table copies (guaranteed equal by the build, counted as
+    passed checks) and narrative copies of the same year (which may disagree)."""
+    out = []
+    d = DistrictRows(df, slug)
+    for label, en_label, index in (("表格", "table", d.table), ("正文", "narrative", d.narrative)):
+        for iid, rows in index.items():
+            by_year: dict[int, list[dict]] = {}
+            for r in rows:
+                by_year.setdefault(int(r["year"]), []).append(r)
+            multi = {y: g for y, g in by_year.items() if len(g) > 1}
+            if not multi:
+                continue
+            bad = []
+            for year, g in sorted(multi.items()):
+                vals = sorted({float(r["value"]) for r in g})
+                if any(not same_value(v, vals[0]) for v in vals) or len({r["unit"] for r in g}) > 1:
+                    bad.append((year, vals))
+            copies = max(len(g) for g in multi.values())
+            q = quotes_of([r for g in multi.values() for r in g])
+            if bad:
+                what = "; ".join(f"{y}年{'/'.join(_fmt(v) for v in vals)}" for y, vals in bad)
+                out.append(_row(slug, iid, "duplicate_printing", "finding",
+                                "high" if label == "表格" else "medium", bad[0][0],
+                                f"{label}重复印刷数值不同：{what}",
+                                f"{en_label} copies disagree: {what}", q))
+            else:
+                out.append(_row(slug, iid, "duplicate_printing", "passed", "none", None,
+                                f"{label}重复印刷{copies}次，{len(multi)}个年份数值一致",
+                                f"{en_label} printed up to {copies} times; {len(multi)} years agree",
+                                q))
+    return out
+
+
+def _level_for(slug: str, rate_id: str, measures: dict[str, str]) -> str | None:
+    """The level series a growth-rate id describes: LINKS, else the id without ``_growth``,
+    else the only level/index/stock series of the same catalogue concept in the district."""
+    if (slug, rate_id) in LINKS:
+        return LINKS[(slug, rate_id)]
+    stem = rate_id[: -len("_growth")] if rate_id.endswith("_growth") else None
+    if stem and measures.get(stem) in GEOMETRIC:
+        return stem
+    concept = _cat(rate_id).get("concept")
+    same = [i for i, m in measures.items() if concept and _cat(i).get("concept") == concept
+            and m in GEOMETRIC]
+    return same[0] if len(same) == 1 else None
+
+
+def _approximate(rows: list[dict]) -> str:
+    """The printed text (e.g. '约20%') when a value is marked approximate (约 just before the
+    number, or in the note), else ''."""
+    for r in rows:
+        quote, vt = str(r["quote"]), str(r["value_text"])
+        i = quote.find(vt)
+        if "约" in quote[max(0, i - 2): i] or "约" in str(r["note"]):
+            return f"约{vt}"
+    return ""
+
+
+def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list[dict]:
+    """Each growth-rate target g for year t against the CAGR of the level targets over the span
+    it covers (from the previous printed rate year, or the level's first year, to t);
+    |CAGR - g| <= tol (0.5 pp) passes. When a series has several contiguous spans, one more
+    check over the whole span: prod (1 + g_i)^n_i against the level multiple."""
+    out = []
+    d = DistrictRows(df, slug)
+    for rid in [i for i, m in d.measure.items() if m == "growth_rate"]:
+        lid = _level_for(slug, rid, d.measure)
+        if lid is None:
+            continue
+        try:
+            rates, levels = best_series(df, slug, rid), best_series(df, slug, lid)
+        except AnalysisError:
+            continue
+        lv = dict(zip(levels["year"].astype(int), levels["value"].astype(float)))
+        ryears = rates["year"].astype(int).tolist()
+        spans = []
+        for i, rr in enumerate(rates.itertuples(index=False)):
+            t = int(rr.year)
+            if rr.role != "target":
+                continue
+            prev = [y for y in ryears[:i] if y < t]
+            s = prev[-1] if prev else min((y for y in lv if y < t), default=None)
+            if s is None or s not in lv or t not in lv:
+                continue
+            g = rr.value / 100
+            lc = cagr(lv[s], lv[t], t - s)
+            diff = lc - g
+            spans.append((s, t, g))
+            status = "passed" if abs(diff) <= tol + 1e-12 else "finding"
+            sev = "low" if abs(diff) <= 0.02 else "medium"
+            rate_rows = [r for r in d.plan(rid) if r["year"] == t]
+            rows = rate_rows + [r for r in d.plan(lid) if r["year"] in (s, t)]
+            approx = _approximate(rate_rows)
+            printed = f"（原文为“{approx}”，近似值）" if approx else ""
+            zh = (f"{'一致' if status == 'passed' else '不一致'}：{s}–{t}年{_cat(lid).get('name_zh', lid)}"
+                  f"{_fmt(lv[s])}→{_fmt(lv[t])}，年均{lc * 100:.2f}%；{_cat(rid).get('name_zh', rid)}"
+                  f"目标{rr.value:g}%，相差{diff * 100:+.2f}个百分点{printed}")
+            en = (f"{'agree' if status == 'passed' else 'disagree'}: {lid} {_fmt(lv[s])} → "
+                  f"{_fmt(lv[t])} ({s}–{t}) is {lc * 100:.2f}%/yr; {rid} target {rr.value:g}% "
+                  f"({diff * 100:+.2f} pp)")
+            out.append(_row(slug, rid, "rate_vs_level", status, sev, t, zh, en, quotes_of(rows)))
+        contiguous = all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+        if len(spans) > 1 and contiguous:
+            s0, t1 = spans[0][0], spans[-1][1]
+            m = compound_rates([g for _, _, g in spans], [t - s for s, t, _ in spans])
+            gm = m ** (1 / (t1 - s0)) - 1
+            lc = cagr(lv[s0], lv[t1], t1 - s0)
+            diff = lc - gm
+            status = "passed" if abs(diff) <= tol + 1e-12 else "finding"
+            sev = "low" if abs(diff) <= 0.02 else "medium"
+            rows = d.plan(rid) + d.plan(lid)
+            zh = (f"{'一致' if status == 'passed' else '不一致'}（全期）：{s0}–{t1}年"
+                  f"{_cat(lid).get('name_zh', lid)}{_fmt(lv[s0])}→{_fmt(lv[t1])}，年均{lc * 100:.2f}%"
+                  f"（{lv[t1] / lv[s0]:.4f}倍）；增速目标复合后年均{gm * 100:.2f}%（{m:.4f}倍，"
+                  f"{t1}年应为{_fmt(round(lv[s0] * m, 2))}），相差{diff * 100:+.2f}个百分点")
+            en = (f"{'agree' if status == 'passed' else 'disagree'} (whole span): {lid} "
+                  f"{_fmt(lv[s0])} → {_fmt(lv[t1])} ({s0}–{t1}) is {lc * 100:.2f}%/yr; the rate "
+                  f"targets compound to {gm * 100:.2f}%/yr (x{m:.4f}, {lv[s0] * m:.2f} by {t1}); "
+                  f"{diff * 100:+.2f} pp")
+            out.append(_row(slug, rid, "rate_vs_level", status, sev, t1, zh, en, quotes_of(rows)))
+    return out
+
+
+CHECKS = (check_narrative_vs_table, check_flow_totals, check_flow_vs_cumulative,
+          check_new_vs_stock, check_falling, check_duplicates, check_rate_vs_level)
+
+
+def audit(df: pd.DataFrame, district=None, rate_tolerance: float = 0.005) -> pd.DataFrame:
+    """Run every check on every district (or the ones named); one row per check.
+
+    Columns: district, indicator_id, kind (see module docstring), status (passed | finding),
+    severity (high | medium | low | none), year (pd.NA for whole-series checks), detail
+    (Chinese, with the numbers), detail_en, quotes (every source quote involved,
+    ``[section] quote`` joined by " ‖ "). rate_tolerance: allowed gap between a growth-rate
+    target and the CAGR of its levels (fraction; default 0.005 = 0.5 pp).
+    """
+    rows = []
+    for slug in district_slugs(df, district):
+        for check in CHECKS:
+            if check is check_rate_vs_level:
+                rows += check(df, slug, rate_tolerance)
+            else:
+                rows += check(df, slug)
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    sev_order = {s: i for i, s in enumerate(SEVERITIES)}
+    kind_order = {k: i for i, k in enumerate(KIND_ZH)}
+    if not out.empty:
+        out = out.assign(_k=out["kind"].map(kind_order), _s=out["severity"].map(sev_order))
+        out = out.sort_values(["district", "_k", "_s"], kind="stable").drop(columns=["_k", "_s"])
+    return out.reset_index(drop=True)
+
+
+def audit_summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Checks per kind: how many ran, passed, and found something (by severity).
+
+    Columns: kind, kind_zh, checks, passed, findings, high, medium, low; a last row
+    ``total`` sums them.
+    """
+    rows = []
+    for kind in KIND_ZH:
+        g = findings[findings["kind"] == kind]
+        if g.empty:
+            continue
+        sev = g.loc[g["status"] == "finding", "severity"].value_counts()
+        rows.append(dict(kind=kind, kind_zh=KIND_ZH[kind], checks=len(g),
+                         passed=int((g["status"] == "passed").sum()),
+                         findings=int((g["status"] == "finding").sum()),
+                         high=int(sev.get("high", 0)), medium=int(sev.get("medium", 0)),
+                         low=int(sev.get("low", 0))))
+    out = pd.DataFrame(rows, columns=["kind", "kind_zh", "checks", "passed", "findings", "high",
+                                      "medium", "low"])
+    total = out.drop(columns=["kind", "kind_zh"]).sum()
+    out.loc[len(out)] = {"kind": "total", "kind_zh": "合计", **total.to_dict()}
+    return out

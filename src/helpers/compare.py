@@ -1,0 +1,172 @@
+"""Cross-district comparison on the catalogue's `concept` (亩均税收, 高新技术企业, 品字标 …).
+
+The districts' plans run over different years (Beilun 2020→2025, Yinzhou 2022→2027, Zhenhai
+2020→2025, Ouhai 2021→2023), so they are put side by side two ways: levels in years that
+at least two districts print, and annualised change over each plan's own years (with the years
+shown). Annualised change follows each series' measure (`helpers.growth.MEASURE_RULES`);
+a concept whose districts use different measures (a stock against a yearly flow …) is flagged,
+never compared as if equal.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .catalogue import load_catalogue
+from .districts import DISTRICTS
+from .growth import RULES, growth_table
+from .series import collapse_printings, is_table
+
+TIDY_COLUMNS = ["concept", "district", "district_name", "indicator_id", "name_zh", "measure",
+                "rule", "unit", "statistic", "year_from", "year_to", "value", "value_unit",
+                "role", "base_kind", "flag"]
+#: statistic → (label in tables, unit label); rates are fractions per year.
+STATISTICS = {
+    "level": ("水平", None),
+    "cagr": ("年均复合增速", "/yr"),
+    "stated_rate": ("增速目标（复合年均）", "/yr"),
+    "annual_reduction": ("年均降幅", "/yr"),
+    "avg_addition": ("年均新增", "unit/yr"),
+    "avg_flow": ("年均流量", "unit/yr"),
+    "pp_per_year": ("年均变化（百分点）", "pp/yr"),
+}
+ANNUAL_STAT = {"geometric": "cagr", "stated_rate": "stated_rate", "reduction": "annual_reduction",
+               "linear": "avg_addition", "flow": "avg_flow", "percentage_points": "pp_per_year"}
+STAT_RULE = {v: k for k, v in ANNUAL_STAT.items()}
+
+
+def concept_of(indicator_id: str) -> str:
+    """The catalogue concept of an indicator (the id itself when it has none)."""
+    return load_catalogue().get(indicator_id, {}).get("concept") or indicator_id
+
+
+def shared_concepts(df: pd.DataFrame, districts=None) -> list[str]:
+    """Concepts with table values in at least two districts, in catalogue order."""
+    tab = df[is_table(df)]
+    if districts is not None:
+        from .series import district_slugs
+        tab = tab[tab["district"].isin(district_slugs(df, districts))]
+    by = tab.assign(concept=tab["indicator_id"].map(concept_of)).groupby("concept")["district"].nunique()
+    order = list(dict.fromkeys(concept_of(i) for i in load_catalogue()))
+    keep = set(by[by >= 2].index)
+    return [c for c in order if c in keep] + sorted(keep - set(order))
+
+
+def _measure_flag(measures) -> str:
+    ms = sorted(set(measures))
+    if len(ms) > 1:
+        return f"本概念各区测度不同（{'/'.join(ms)}），已按测度分行，不可直接等同比较"
+    return ""
+
+
+def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.DataFrame:
+    """Tidy frame: one row per (concept, district, indicator, statistic, years).
+
+    statistic ``level``: each printed table value (year_from = year_to = its year, value in the
+    indicator's unit). One annualised row per series, chosen by its rule: ``cagr`` (geometric,
+    (v1/v0)^(1/n) - 1), ``stated_rate`` (growth-rate targets compounded), ``annual_reduction``
+    (1 - (1 - r)^(1/n)), ``avg_addition`` (cumulative: end/n, unit/yr), ``avg_flow`` (mean
+    yearly amount), ``pp_per_year`` (shares; plus a ``cagr`` row for the relative growth).
+    Rates are fractions per year. year_from/year_to are the years used. ``flag`` is set on every
+    row of a concept whose districts use different measures.
+    concepts: list of concept names (default: `shared_concepts`).
+    """
+    concepts = shared_concepts(df, districts) if concepts is None else list(concepts)
+    growth = growth_table(df, districts)
+    growth = growth[growth["indicator_id"].map(concept_of).isin(concepts)]
+    tab = df[is_table(df)]
+    rows = []
+    for g in growth.itertuples(index=False):
+        concept = concept_of(g.indicator_id)
+        base = dict(concept=concept, district=g.district,
+                    district_name=DISTRICTS[g.district].name, indicator_id=g.indicator_id,
+                    name_zh=g.name_zh, measure=g.measure, rule=g.rule, unit=g.unit,
+                    base_kind=g.base_kind)
+        s = collapse_printings(tab[(tab["district"] == g.district)
+                                   & (tab["indicator_id"] == g.indicator_id)],
+                               f"{g.district}/{g.indicator_id}")
+        for p in s.itertuples(index=False):
+            rows.append(dict(base, statistic="level", year_from=p.year, year_to=p.year,
+                             value=p.value, value_unit=g.unit, role=p.role))
+        stat = ANNUAL_STAT[g.rule]
+        value = g.implied_annual if stat in ("cagr", "stated_rate", "annual_reduction") \
+            else g.change_per_year
+        unit = STATISTICS[stat][1].replace("unit", g.unit)
+        rows.append(dict(base, statistic=stat, year_from=g.base_year, year_to=g.end_year,
+                         value=value, value_unit=unit, role=""))
+        if g.rule == "percentage_points" and g.multiple == g.multiple:  # relative growth too
+            rows.append(dict(base, statistic="cagr", year_from=g.base_year, year_to=g.end_year,
+                             value=g.implied_annual, value_unit="/yr", role=""))
+    out = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c != "flag"])
+    flags = out.groupby("concept")["measure"].agg(_measure_flag)
+    out["flag"] = out["concept"].map(flags).fillna("")
+    order = {c: i for i, c in enumerate(concepts)}
+    dorder = {d: i for i, d in enumerate(DISTRICTS)}
+    out = out.sort_values(["concept", "district", "indicator_id"],
+                          key=lambda s: s.map(order) if s.name == "concept"
+                          else s.map(dorder) if s.name == "district" else s, kind="stable")
+    return out.reset_index(drop=True)[TIDY_COLUMNS]
+
+
+def _fmt_stat(value: float, stat: str, unit: str) -> str:
+    if value != value:
+        return "—"
+    if stat in ("cagr", "stated_rate"):
+        return f"{value * 100:+.2f}%/年"
+    if stat == "annual_reduction":
+        return f"−{value * 100:.2f}%/年"
+    if stat == "pp_per_year":
+        return f"{value:+.2f}个百分点/年"
+    return f"{value:+.4g}{unit}/年"
+
+
+def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.DataFrame:
+    """Wide display table: one column per district (Chinese name), text cells.
+
+    Rows per concept: ``水平 <year>`` for an indicator printed by at least two districts in that
+    year (same indicator_id, so same unit and measure); then one ``年均变化`` row per measure
+    with each district's annualised change and the years used, e.g. "+7.45%/年（2020–2025）".
+    Columns: concept, indicator, comparison, basis (unit or rule), <districts…>, flag
+    (different measures within the concept; different indicators side by side in one row).
+    df: the indicator table, or a tidy frame from `compare_districts` (then concepts and
+    districts are ignored).
+    """
+    tidy = df if "statistic" in df.columns else compare_districts(df, concepts, districts)
+    names = [DISTRICTS[d].name for d in DISTRICTS if d in set(tidy["district"])]
+    rows = []
+    for concept, cg in tidy.groupby("concept", sort=False):
+        cflag = cg["flag"].iloc[0]
+        lv = cg[cg["statistic"] == "level"]
+        for iid, ig in lv.groupby("indicator_id", sort=False):
+            by_year = ig.groupby("year_from")["district"].nunique()
+            for year in sorted(by_year[by_year >= 2].index):
+                yg = ig[ig["year_from"] == year]
+                row = dict(concept=concept, indicator=yg["name_zh"].iloc[0],
+                           comparison=f"{year}年数值", basis=yg["unit"].iloc[0], flag=cflag)
+                row.update({n: "—" for n in names})
+                for r in yg.itertuples(index=False):
+                    row[r.district_name] = f"{r.value:g}" + ("（基数）" if r.role == "baseline" else "")
+                rows.append(row)
+        an = cg[cg["statistic"] != "level"]
+        for (measure, stat), mg in an.groupby(["measure", "statistic"], sort=False):
+            per_id = mg.groupby("indicator_id", sort=False)["district"].nunique()
+            shared = [i for i in per_id.index if per_id[i] >= 2]
+            groups = [mg[mg["indicator_id"] == i] for i in shared]
+            rest = mg[~mg["indicator_id"].isin(shared)]
+            if not rest.empty:
+                groups.append(rest)
+            for sg in groups:
+                ids = list(dict.fromkeys(sg["indicator_id"]))
+                mixed = len(ids) > 1 and sg["district"].nunique() > 1
+                basis = (f"{measure}：相对增速" if stat == "cagr" and measure == "share"
+                         else f"{measure}：{RULES[STAT_RULE[stat]][0]}")
+                row = dict(concept=concept, indicator="；".join(dict.fromkeys(sg["name_zh"])),
+                           comparison=STATISTICS[stat][0], basis=basis,
+                           flag="；".join(x for x in (cflag, "同一行含不同指标口径" if mixed else "")
+                                         if x))
+                row.update({n: "—" for n in names})
+                for dname, dg in sg.groupby("district_name", sort=False):
+                    row[dname] = "；".join(
+                        f"{_fmt_stat(r.value, stat, r.unit)}（{r.year_from}–{r.year_to}）"
+                        + (f"[{r.name_zh}]" if len(ids) > 1 else "") for r in dg.itertuples(index=False))
+                rows.append(row)
+    return pd.DataFrame(rows, columns=["concept", "indicator", "comparison", "basis", *names, "flag"])

@@ -45,3 +45,20 @@ class UnknownDistrictError(KitError, ValueError):
 
 class AnalysisError(KitError, ValueError):
     """Input that makes an analysis meaningless (e.g. a geometric rate from a zero base)."""
+
+
+class UnknownIndicatorError(SourceError):
+    """An indicator_id or printed name that the catalogue and aliases do not know (or cannot
+    tell apart)."""
+
+
+class UnitMismatchError(SourceError):
+    """A unit that differs from the catalogue's unit for the indicator and has no exact conversion."""
+
+
+class MissingSourceError(SourceError):
+    """An actual value without its source title or URL/document."""
+
+
+class ActualsDistrictError(SourceError, UnknownDistrictError):
+    """An unknown district in an actuals file (also an UnknownDistrictError)."""

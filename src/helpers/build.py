@@ -142,13 +142,15 @@ def build_table(raw_dir: Path = None) -> pd.DataFrame:
     check_agreement(rows)
     order = {slug: i for i, slug in enumerate(DISTRICTS)}
     df = pd.DataFrame(rows)[COLUMNS]
+    # Document order: where each quote stands in its file (Zhenhai prints everything on one line).
+    df["_pos"] = [documents[f].text.find(q) for f, q in zip(df["source_file"], df["quote"])]
     df["year"] = df["year"].astype(int)
     df["source_line"] = df["source_line"].astype(int)
     df["value"] = df["value"].astype(float)
     df = df.sort_values(
-        ["district", "source_file", "section", "source_line", "indicator_id", "year", "role", "quote"],
+        ["district", "source_file", "section", "_pos", "indicator_id", "year", "role", "quote"],
         key=lambda s: s.map(order) if s.name == "district" else s, kind="stable",
-    ).reset_index(drop=True)
+    ).drop(columns="_pos").reset_index(drop=True)
     return validate(df)
 
 

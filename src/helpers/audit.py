@@ -115,6 +115,14 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
+def _verdict_zh(status: str, severity: str) -> str:
+    """一致 for a passed check; 有差异 for a low-severity finding (e.g. within a printed bound,
+    different units); 不一致 otherwise."""
+    if status == "passed":
+        return "一致"
+    return "有差异" if severity == "low" else "不一致"
+
+
 def _compare(printed: float, expected: float, bound: bool):
     """(status, severity, consistent_with_bound) for a printed value against an expected one."""
     if same_value(printed, expected):
@@ -204,8 +212,8 @@ def check_flow_totals(df: pd.DataFrame, slug: str) -> list[dict]:
                                 f"{_fmt(value)}", q))
                 continue
             status, sev, bound_ok = _compare(value, total, is_lower_bound(r))
-            zh = (f"{'一致' if status == 'passed' else '不一致'}：逐年{terms}={_fmt(total)}{unit}，"
-                  f"{r['section']}合计{_fmt(value)}{unit}（{r['indicator_id']}）"
+            zh = (f"{_verdict_zh(status, sev)}：逐年{terms}={_fmt(total)}{unit}，"
+                  f"{r['section']}合计{_fmt(value)}{unit}（{_clean(r['indicator'])}）"
                   + ("（合计为下限，不矛盾）" if bound_ok else ""))
             en = (f"{'agree' if status == 'passed' else 'disagree'}: yearly {terms} = {_fmt(total)}, "
                   f"stated total {_fmt(value)} ({r['indicator_id']})")
@@ -260,8 +268,8 @@ def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
                 sev = "medium"
             if unit != tunit and status == "passed":
                 status, sev = "finding", "low"
-            zh = (f"{'一致' if status == 'passed' else '不一致'}：正文每年{_fmt(value)}{unit}；"
-                  f"表格{target} {y0}–{y1}年由{_fmt(v0)}增至{_fmt(v1)}{tunit}，年均{_fmt(avg)}"
+            zh = (f"{_verdict_zh(status, sev)}：正文每年{_fmt(value)}{unit}；"
+                  f"表格“{_clean(d.table[target][0]['indicator'])}”{y0}–{y1}年由{_fmt(v0)}增至{_fmt(v1)}{tunit}，年均{_fmt(avg)}"
                   + ("（正文为下限，不矛盾）" if bound_ok else "")
                   + (f"（单位不同：{unit}/{tunit}）" if unit != tunit else ""))
             en = (f"{'agree' if status == 'passed' else 'disagree'}: narrative {_fmt(value)} per "
@@ -304,8 +312,8 @@ def check_new_vs_stock(df: pd.DataFrame, slug: str) -> list[dict]:
             b, v = stock[base_year], stock[year]
             rise = v - b
             status, sev, bound_ok = _compare(value, rise, is_lower_bound(r))
-            zh = (f"{'一致' if status == 'passed' else '不一致'}：{r['section']}新增{_fmt(value)}"
-                  f"{r['unit']}；{sid}由{base_year}年{_fmt(b)}增至{year}年{_fmt(v)}，增加{_fmt(rise)}"
+            zh = (f"{_verdict_zh(status, sev)}：{r['section']}新增{_fmt(value)}"
+                  f"{r['unit']}；“{_clean(d.table[sid][0]['indicator'])}”由{base_year}年{_fmt(b)}增至{year}年{_fmt(v)}，增加{_fmt(rise)}"
                   + ("（新增数为下限，存量增幅更大，口径或不同）" if bound_ok else ""))
             en = (f"{'agree' if status == 'passed' else 'disagree'}: {_fmt(value)} new vs {sid} "
                   f"{_fmt(b)} → {_fmt(v)} (+{_fmt(rise)}), {base_year}–{year}")
@@ -437,7 +445,7 @@ def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list
             rows = rate_rows + [r for r in d.plan(lid) if r["year"] in (s, t)]
             approx = _approximate(rate_rows)
             printed = f"（原文为“{approx}”，近似值）" if approx else ""
-            zh = (f"{'一致' if status == 'passed' else '不一致'}：{s}–{t}年{_cat(lid).get('name_zh', lid)}"
+            zh = (f"{_verdict_zh(status, sev)}：{s}–{t}年{_cat(lid).get('name_zh', lid)}"
                   f"{_fmt(lv[s])}→{_fmt(lv[t])}，年均{lc * 100:.2f}%；{_cat(rid).get('name_zh', rid)}"
                   f"目标{rr.value:g}%，相差{diff * 100:+.2f}个百分点{printed}")
             en = (f"{'agree' if status == 'passed' else 'disagree'}: {lid} {_fmt(lv[s])} → "
@@ -454,7 +462,7 @@ def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list
             status = "passed" if abs(diff) <= tol + 1e-12 else "finding"
             sev = "low" if abs(diff) <= 0.02 else "medium"
             rows = d.plan(rid) + d.plan(lid)
-            zh = (f"{'一致' if status == 'passed' else '不一致'}（全期）：{s0}–{t1}年"
+            zh = (f"{_verdict_zh(status, sev)}（全期）：{s0}–{t1}年"
                   f"{_cat(lid).get('name_zh', lid)}{_fmt(lv[s0])}→{_fmt(lv[t1])}，年均{lc * 100:.2f}%"
                   f"（{lv[t1] / lv[s0]:.4f}倍）；增速目标复合后年均{gm * 100:.2f}%（{m:.4f}倍，"
                   f"{t1}年应为{_fmt(round(lv[s0] * m, 2))}），相差{diff * 100:+.2f}个百分点")

@@ -77,3 +77,11 @@ def unit_in_name(name: str) -> str | None:
         return normalise_unit(m.group(1))
     except UnknownUnitError:
         return None
+
+
+def name_without_unit(name: str) -> str:
+    """A printed indicator name without its trailing unit parenthesis:
+    "规上工业亩均税收（万元/亩）" → "规上工业亩均税收"; other parentheses stay ("…（含PCT）")."""
+    if unit_in_name(name) is None:
+        return name
+    return _UNIT_IN_NAME.sub("", name).rstrip()

@@ -1,0 +1,289 @@
+"""Charts for notebooks and reports (matplotlib, Chinese labels in the packaged CJK font).
+
+Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no global figure
+state, nothing leaks between cells); show it with ``display(fig)`` in a notebook (after
+``%matplotlib inline``) or save it with ``fig.savefig``. The CJK font is registered on import
+of this module's functions via :func:`helpers.fonts.setup_cjk`.
+
+Data contract of the trajectory charts (long tables, one row per point):
+
+* ``series``  — indicator_id, label (Chinese name), unit, year, value, role (baseline | target)
+* ``fits``    — indicator_id, year, value: the fitted milestone path, drawn as a dashed line
+* ``actuals`` — indicator_id, year, value: observed values, drawn as red diamonds
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from .errors import AnalysisError
+from .fonts import setup_cjk
+
+#: Colours (colour-blind safe, after Okabe–Ito): targets, baseline, fit, actuals, highlight.
+COLOURS = {"target": "#0072B2", "baseline": "#222222", "fit": "#E69F00", "actual": "#D55E00",
+           "other": "#9AA5B1", "highlight": "#0072B2"}
+#: Legend labels (Chinese).
+LEGEND_ZH = {"baseline": "基期值", "target": "目标值", "fit": "里程碑拟合", "actual": "实际值"}
+SERIES_COLUMNS = ["indicator_id", "label", "unit", "year", "value", "role"]
+POINT_COLUMNS = ["indicator_id", "year", "value"]
+
+
+def _require(df: pd.DataFrame | None, columns: Sequence[str], what: str) -> None:
+    if df is None:
+        return
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"{what} lacks columns {missing}; has {list(df.columns)}")
+
+
+_CLOSING = set("）)】」』”’，。、；：！？%")
+_OPENING = set("（(【「『“‘")
+
+
+def _label_tokens(text: str) -> list[str]:
+    """Unbreakable pieces of a label: runs of ASCII letters/digits stay whole, closing
+    punctuation sticks to the piece before it and opening punctuation to the piece after."""
+    import re
+    pieces = re.findall(r"（[^（）]{1,5}）|\([^()]{1,5}\)|[A-Za-z0-9.+\-/]+|.", text)
+    tokens: list[str] = []
+    carry = ""
+    for piece in pieces:
+        if piece in _OPENING:
+            carry += piece
+        elif piece in _CLOSING and tokens and not carry:
+            tokens[-1] += piece
+        else:
+            tokens.append(carry + piece)
+            carry = ""
+    if carry:
+        tokens.append(carry)
+    return tokens
+
+
+def _display_width(text: str) -> int:
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def wrap_label(text: str, width: int = 14) -> str:
+    """Break a Chinese label into lines of at most ``width`` Chinese characters (an ASCII
+    character counts half), never splitting a Latin word or number and never starting a line
+    with closing punctuation such as ``）``."""
+    limit = 2 * width
+    lines, line = [], ""
+    for tok in _label_tokens(str(text)):
+        if line and _display_width(line + tok) > limit:
+            lines.append(line)
+            line = tok
+        else:
+            line += tok
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _format(value: float, unit: str) -> str:
+    from .report import format_value
+    return format_value(value, unit)
+
+
+def new_figure(width: float, height: float, dpi: int = 110):
+    """A pyplot-free Figure with the CJK font set up and a white background (no layout engine:
+    the grids below place their axes with fixed margins, which renders twice as fast as
+    constrained layout and needs no ``bbox_inches="tight"`` pass)."""
+    from matplotlib.figure import Figure
+    setup_cjk()
+    return Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+
+
+def grid_axes(nrows: int, ncols: int, panel: tuple[float, float], *, left: float = 0.65,
+              right: float = 0.15, top: float = 0.0, bottom: float = 0.0, wgap: float = 0.75,
+              hgap: float = 0.85, title_room: float = 0.5, dpi: int = 110):
+    """A Figure with an nrows × ncols grid of axes, every size in inches: each panel's plot area
+    is ``panel`` (w, h); ``wgap``/``hgap`` leave room for tick labels and two-line titles;
+    ``top``/``bottom`` for a figure title and legend; ``title_room`` above the first row for
+    the panel titles. Returns (fig, 2-D array of axes)."""
+    w = left + ncols * panel[0] + (ncols - 1) * wgap + right
+    h = top + title_room + nrows * panel[1] + (nrows - 1) * hgap + bottom + 0.45
+    fig = new_figure(w, h, dpi)
+    axes = fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=dict(
+        left=left / w, right=1 - right / w, top=1 - (top + title_room) / h, bottom=(bottom + 0.45) / h,
+        wspace=wgap / panel[0], hspace=hgap / panel[1]))
+    return fig, axes
+
+
+def _style_axes(ax, value_axis: str = "y") -> None:
+    """Light styling; at most ~4 ticks on the numeric ``value_axis`` (never on a categorical
+    one, where a numeric locator would put ticks between the categories and repeat labels)."""
+    from matplotlib.ticker import MaxNLocator
+    getattr(ax, f"{value_axis}axis").set_major_locator(MaxNLocator(nbins=4))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis=value_axis, color="#e5e7eb", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=8)
+
+
+def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
+                    actuals: pd.DataFrame | None = None, notes: dict[str, str] | None = None,
+                    ncols: int = 4,
+                    title: str | None = None, panel_size: tuple[float, float] = (2.45, 1.75),
+                    label_width: int = 17, dpi: int = 110):
+    """Small multiples, one panel per indicator: base (black square), yearly targets (blue line
+    and dots, final target labelled with its unit), milestone fit (orange dashed) and actuals
+    (red diamonds). The unit is part of each panel title; a flat series is drawn from zero.
+    ``notes`` (indicator_id → short text, e.g. the milestone verdict) is written
+    in the panel's upper left corner. Panels appear in the order indicators first occur in ``series``.
+
+    Raises AnalysisError for an empty series table or missing columns.
+    """
+    _require(series, SERIES_COLUMNS, "series")
+    _require(fits, POINT_COLUMNS, "fits")
+    _require(actuals, POINT_COLUMNS, "actuals")
+    if len(series) == 0:
+        raise AnalysisError("trajectory_grid needs at least one indicator")
+    ids = list(dict.fromkeys(series["indicator_id"]))
+    ncols = max(1, min(ncols, len(ids)))
+    nrows = math.ceil(len(ids) / ncols)
+    top = 0.15 + 0.25 * (title.count("\n") + 1) if title else 0.0
+    fig, axes = grid_axes(nrows, ncols, panel_size, top=top, bottom=0.35, dpi=dpi)
+    present: set[str] = set()
+    for ax, iid in zip(axes.flat, ids):
+        s = series[series["indicator_id"] == iid].sort_values("year")
+        unit = str(s["unit"].iloc[0])
+        years = set(s["year"].astype(int))
+        base = s[s["role"] == "baseline"]
+        targ = s[s["role"] == "target"]
+        if fits is not None:
+            f = fits[fits["indicator_id"] == iid].sort_values("year")
+            if len(f):
+                ax.plot(f["year"], f["value"], ls="--", lw=1.3, color=COLOURS["fit"], zorder=2)
+                years |= set(f["year"].astype(int))
+                present.add("fit")
+        if len(targ):
+            path = pd.concat([base, targ]).sort_values("year")
+            ax.plot(path["year"], path["value"], color=COLOURS["target"], lw=1.4, alpha=0.35,
+                    zorder=1)
+            ax.plot(targ["year"], targ["value"], "o", ms=4.5, color=COLOURS["target"], zorder=3)
+            last = targ.iloc[-1]
+            ax.annotate(_format(last["value"], unit), (last["year"], last["value"]),
+                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5,
+                        color=COLOURS["target"])
+            present.add("target")
+        if len(base):
+            ax.plot(base["year"], base["value"], "s", ms=5.5, color=COLOURS["baseline"], zorder=4)
+            b = base.iloc[0]
+            ax.annotate(_format(b["value"], unit), (b["year"], b["value"]),
+                        textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7.5,
+                        color=COLOURS["baseline"])
+            present.add("baseline")
+        if actuals is not None:
+            a = actuals[actuals["indicator_id"] == iid].sort_values("year")
+            if len(a):
+                ax.plot(a["year"], a["value"], "D", ms=5.5, color=COLOURS["actual"], zorder=5)
+                years |= set(a["year"].astype(int))
+                present.add("actual")
+        if notes and notes.get(iid):
+            ax.text(0.02, 0.97, notes[iid], transform=ax.transAxes, ha="left", va="top",
+                    fontsize=7, color="#8a5a00")
+        label = str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
+        ax.set_title(wrap_label(label, label_width), fontsize=8.5, loc="left")
+        values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
+        if values.max() - values.min() <= 1e-9 * max(abs(values.max()), 1.0) and values.max() > 0:
+            ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
+        lo, hi = min(years), max(years)
+        ax.set_xlim(lo - 0.5, hi + 0.5)
+        ax.set_xticks(range(lo, hi + 1, 1 if hi - lo <= 6 else 2))
+        if ax.get_autoscaley_on():
+            ax.margins(y=0.22)
+        _style_axes(ax)
+    for ax in axes.flat[len(ids):]:
+        ax.set_visible(False)
+    _legend(fig, present)
+    if title:
+        fig.suptitle(title, fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left",
+                     va="top")
+    return fig
+
+
+def figure_png(fig) -> bytes:
+    """The figure rendered once as PNG bytes at its own dpi (no tight-bbox second pass)."""
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", facecolor="white", pil_kwargs={"compress_level": 3})
+    return buf.getvalue()
+
+
+def figure_html(fig, alt: str | None = None) -> str:
+    """An ``<img>`` tag with the figure inlined as ``data:image/png;base64`` and alternative text
+    (``alt``, else the figure's title, else "图表"), scaled down to the page width if wider."""
+    import base64
+    import html
+    if alt is None:
+        title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+        alt = title.replace("\n", "") or "图表"
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+            f'style="max-width:100%; height:auto;">')
+
+
+def show(fig, alt: str | None = None) -> None:
+    """Display a figure in a notebook as an embedded PNG with alternative text (works under any
+    matplotlib backend; the HTML report keeps it as ``data:image/png;base64``). None is ignored."""
+    if fig is None:
+        return
+    from IPython.display import HTML, display
+    display(HTML(figure_html(fig, alt)))
+
+
+def _legend(fig, present: set[str]) -> None:
+    from matplotlib.lines import Line2D
+    styles = {
+        "baseline": dict(marker="s", ls="none", color=COLOURS["baseline"], ms=6),
+        "target": dict(marker="o", ls="-", color=COLOURS["target"], ms=5),
+        "fit": dict(ls="--", color=COLOURS["fit"], lw=1.5),
+        "actual": dict(marker="D", ls="none", color=COLOURS["actual"], ms=6),
+    }
+    keys = [k for k in ("baseline", "target", "fit", "actual") if k in present]
+    if keys:
+        handles = [Line2D([], [], **styles[k]) for k in keys]
+        fig.legend(handles, [LEGEND_ZH[k] for k in keys], loc="lower center",
+                   ncols=len(keys), fontsize=8.5, frameon=False)
+
+
+def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
+                  highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
+                  xlabel: str = "", title: str | None = None, ncols: int = 3,
+                  panel_size: tuple[float, float] = (2.7, 0.42), dpi: int = 110):
+    """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``
+    (e.g. a district), bars of the ``highlight`` label(s) coloured, each bar labelled with
+    ``value_format``. Raises AnalysisError for an empty frame or missing columns."""
+    _require(frame, [value, label, group], "frame")
+    if len(frame) == 0:
+        raise AnalysisError("ranking_chart needs at least one row")
+    marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    groups = list(dict.fromkeys(frame[group]))
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = math.ceil(len(groups) / ncols)
+    max_bars = int(frame.groupby(group, sort=False).size().max())
+    fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=1.0,
+                          wgap=1.35, hgap=0.75, top=0.4 if title else 0.0, dpi=dpi)
+    for ax, g in zip(axes.flat, groups):
+        sub = frame[frame[group] == g].sort_values(value)
+        colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
+                   for lab in sub[label]]
+        bars = ax.barh(sub[label].astype(str), sub[value], color=colours, height=0.55)
+        ax.bar_label(bars, labels=[value_format.format(v) for v in sub[value]], fontsize=7.5,
+                     padding=2)
+        ax.axvline(0, color="#555", lw=0.8)
+        ax.set_title(wrap_label(g, 18), fontsize=8.5, loc="left")
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.margins(x=0.25)
+        _style_axes(ax, value_axis="x")
+        ax.grid(False)
+    for ax in axes.flat[len(groups):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left",
+                     va="top")
+    return fig

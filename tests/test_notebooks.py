@@ -1,0 +1,176 @@
+"""Every notebook executed through papermill on the real data, and the rendered reports checked
+as a reader would get them (no code, Chinese name, embedded charts, no missing glyphs).
+
+These are the slow tests (kernels): the whole report batch runs once per session (about 15 s
+on two cores), the other notebooks a few seconds each.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from helpers import runner
+from helpers.districts import DISTRICTS
+from helpers.paths import NOTEBOOK_DIR, ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "actuals_synthetic.csv"
+EXPLORE_NOTEBOOKS = ["01_explore_district.py", "02_pledges.py", "03_compare.py", "04_audit.py"]
+
+
+def problems(nb) -> list[str]:
+    """Error outputs, anything written to stderr (warnings), and missing-glyph messages."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"error: {out.get('ename')}: {out.get('evalue')}")
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append(f"stderr: {out.get('text', '')[:300]}")
+            text = json.dumps(out, ensure_ascii=False)
+            if "Glyph" in text and "missing from font" in text:
+                found.append("missing glyph")
+    return found
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """All district reports, rendered once, with MPLBACKEND=Agg in the parent's environment
+    (the runner must keep it away from the kernels or the charts would vanish)."""
+    out = tmp_path_factory.mktemp("reports")
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        results = runner.run_reports(None, out, jobs=2, progress=False)
+    finally:
+        if saved is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved
+    return out, {r.district: r for r in results}
+
+
+@pytest.mark.parametrize("slug", list(DISTRICTS))
+def test_district_report_renders_for_readers(batch, slug):
+    out, results = batch
+    r = results[slug]
+    assert r.ok, r.error
+    nb = nbformat.read(out / f"{slug}.ipynb", as_version=4)
+    assert problems(nb) == []
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and f'district = "{slug}"' in injected[0].source
+    page = (out / f"{slug}.html").read_text(encoding="utf-8")
+    assert DISTRICTS[slug].name in page
+    assert page.count("data:image/png;base64,") >= 1
+    assert not re.search(r'class="jp-(InputArea|InputPrompt|OutputPrompt)', page)
+    for source_text in ("prepare_report(", "import ", "display(HTML", "# Parameters",
+                        f'district = "{slug}"'):
+        assert source_text not in page, source_text
+    assert "Glyph" not in page
+    for heading in ("一、摘要", "二、指标一览", "三、目标轨迹", "四、文件核查", "五、与其他区比较", "六、实际进展"):
+        assert heading in page
+    if not (ROOT / "data" / "actuals" / "actuals.csv").exists():
+        assert "无实际数据" in page  # no actuals file: every status is 无数据, nothing guessed
+    assert json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))["status"] == "ok"
+
+
+def test_index_lists_every_report_with_data_version(batch):
+    from helpers import data_version
+    out, results = batch
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for slug, d in DISTRICTS.items():
+        assert f'<a href="{slug}.html">{d.name}</a>' in page
+    assert data_version() in page and "用时（秒）" in page
+    assert f"成功 {len(DISTRICTS)} 个，失败 0 个" in page
+
+
+def test_report_with_synthetic_actuals_shows_statuses_and_sources(tmp_path):
+    r = runner.run_one("beilun", tmp_path, actuals_path=FIXTURE)
+    assert r.ok, r.error
+    assert problems(nbformat.read(tmp_path / "beilun.ipynb", as_version=4)) == []
+    page = (tmp_path / "beilun.html").read_text(encoding="utf-8")
+    # statuses of the synthetic fixture (hand-checked in tests/test_progress.py)
+    for status in ("进度正常", "需加快", "进展有限", "倒退", "无数据"):
+        assert status in page
+    assert "SYNTHETIC TEST FIXTURE" in page and "actuals_synthetic.csv" in page
+    assert "45万元/亩（2023）" in page  # the synthetic 亩均税收 actual in the progress table
+    assert "无实际数据" not in page
+
+
+def test_failed_run_keeps_the_previous_good_report(tmp_path):
+    (tmp_path / "beilun.html").write_text("<p>last good report</p>", encoding="utf-8")
+    (tmp_path / "beilun.json").write_text(json.dumps({"started": "2025-01-01T00:00:00",
+                                                      "data_version": "previous"}))
+    # 2030 is not a target year of Beilun's plan: the notebook raises AnalysisError
+    results = runner.run_reports(["beilun"], tmp_path, jobs=1, end_year=2030, progress=False)
+    assert not results[0].ok and "AnalysisError" in results[0].error
+    assert (tmp_path / "beilun.html").read_text(encoding="utf-8") == "<p>last good report</p>"
+    assert (tmp_path / "beilun.failed.ipynb").exists()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "失败" in index and "上次成功的报告" in index and "previous" in index
+
+
+def test_unknown_district_is_refused_by_the_command_line():
+    proc = subprocess.run([sys.executable, "-m", "helpers.runner", "atlantis"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    assert "unknown district 'atlantis'" in proc.stderr
+    for slug in DISTRICTS:
+        assert slug in proc.stderr
+
+
+def test_unknown_district_fails_inside_the_notebook_with_the_valid_list(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+    with pytest.raises(PapermillExecutionError) as err:
+        runner.execute(runner.REPORT_NOTEBOOK, tmp_path / "x.ipynb", {"district": "atlantis"})
+    assert err.value.ename == "UnknownDistrictError"
+    assert all(slug in err.value.evalue for slug in DISTRICTS)
+
+
+@pytest.mark.parametrize("name", EXPLORE_NOTEBOOKS)
+def test_exploration_notebooks_run_cleanly(tmp_path, name):
+    runner.execute(NOTEBOOK_DIR / name, tmp_path / "out.ipynb", {})
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert problems(nb) == []
+    assert any(out.get("output_type") in ("execute_result", "display_data")
+               for c in nb.cells for out in c.get("outputs", []))
+
+
+def test_kernel_does_not_inherit_mplbackend(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = tmp_path / "probe.py"
+    nb.write_text('# %% tags=["parameters"]\nx = 1\n\n# %%\nimport os\n'
+                  'print(os.environ.get("MPLBACKEND"))\n', encoding="utf-8")
+    runner.execute(nb, tmp_path / "probe.ipynb", {})
+    text = nbformat.read(tmp_path / "probe.ipynb", as_version=4).cells[-1].outputs[0]["text"]
+    assert "Agg" not in text and "inline" in text
+
+
+def test_percent_scripts_pair_with_ipynb_and_keep_the_parameters_tag(tmp_path):
+    """jupytext --sync on a copy: the .ipynb appears with the parameters tag, an edit in the
+    notebook flows back to the .py, and the .py gets no metadata header."""
+    import shutil
+    for path in NOTEBOOK_DIR.glob("*.py"):
+        assert path.read_text(encoding="utf-8").startswith("# %%"), path.name
+    shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
+    (tmp_path / "notebooks").mkdir()
+    script = tmp_path / "notebooks" / "district_report.py"
+    shutil.copy(runner.REPORT_NOTEBOOK, script)
+    sync = [sys.executable, "-m", "jupytext", "--sync"]
+    subprocess.run([*sync, str(script)], check=True, capture_output=True, cwd=tmp_path, timeout=120)
+    paired = script.with_suffix(".ipynb")
+    nb = nbformat.read(paired, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    params[0].source += '\nmethod = "unsd"'
+    nbformat.write(nb, paired)
+    os.utime(paired, (script.stat().st_mtime + 5,) * 2)
+    subprocess.run([*sync, str(paired)], check=True, capture_output=True, cwd=tmp_path, timeout=120)
+    text = script.read_text(encoding="utf-8")
+    assert '# %% tags=["parameters"]\ndistrict = "beilun"' in text and 'method = "unsd"' in text
+    assert text.startswith("# %%")  # no jupytext header (cell_metadata_filter stays in the toml)

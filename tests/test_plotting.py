@@ -1,0 +1,283 @@
+"""Fonts, charts and the report's building blocks (no kernel; fast).
+
+Numbers are checked against the plan documents, computed by hand in the comments.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from helpers import AnalysisError, UnknownDistrictError
+from helpers import fonts, plotting, report
+
+FIXTURE = "tests/fixtures/actuals_synthetic.csv"
+
+
+@pytest.fixture(scope="module")
+def beilun(indicators):
+    from helpers.paths import ROOT
+    return report.prepare_report("beilun", df=indicators, actuals_path=ROOT / FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def beilun_no_actuals(indicators, tmp_path_factory):
+    empty = tmp_path_factory.mktemp("act") / "actuals.csv"
+    from helpers.actuals import ACTUALS_COLUMNS
+    empty.write_text(",".join(ACTUALS_COLUMNS) + "\n", encoding="utf-8")
+    return report.prepare_report("beilun", df=indicators, actuals_path=empty)
+
+
+def glyph_warnings(record) -> list[str]:
+    return [str(w.message) for w in record if "Glyph" in str(w.message)]
+
+
+# --------------------------------------------------------------------------- fonts
+
+def test_cjk_font_comes_from_the_mplfonts_package():
+    path = fonts.cjk_font_path()
+    assert path.name == "NotoSansCJKsc-Regular.otf"
+    assert "mplfonts" in path.parts
+
+
+def test_setup_cjk_is_idempotent_and_survives_seaborn():
+    from matplotlib import font_manager
+    fonts.setup_cjk()
+    n = len(font_manager.fontManager.ttflist)
+    import seaborn as sns
+    sns.set_theme(style="whitegrid")  # resets font.sans-serif to Arial, DejaVu Sans, …
+    assert matplotlib.rcParams["font.sans-serif"][0] != fonts.FONT_FAMILY
+    assert fonts.setup_cjk() == fonts.FONT_FAMILY
+    assert len(font_manager.fontManager.ttflist) == n  # not registered twice
+    assert matplotlib.rcParams["font.sans-serif"][:2] == ["Noto Sans CJK SC", "DejaVu Sans"]
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    matplotlib.rcdefaults()
+    fonts.setup_cjk()
+
+
+def _draw_chinese(family: list[str]) -> list[str]:
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.set_title("规上工业亩均税收（万元/亩）−3")
+    with matplotlib.rc_context({"font.sans-serif": family, "font.family": ["sans-serif"]}):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            plotting.figure_png(fig)
+    return glyph_warnings(record)
+
+
+def test_chinese_renders_without_glyph_warnings_only_with_the_cjk_font():
+    fonts.setup_cjk()
+    assert _draw_chinese(["Noto Sans CJK SC", "DejaVu Sans"]) == []
+    # the check can fail: DejaVu Sans alone lacks the Chinese glyphs
+    assert any("missing from font" in w for w in _draw_chinese(["DejaVu Sans"]))
+
+
+def test_font_subset_covers_the_page_and_is_small():
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+    data = fonts.font_subset("北仑区亩均税收 38.4万元/亩")
+    cmap = TTFont(BytesIO(data)).getBestCmap()
+    assert {ord(c) for c in "北仑区亩均税收万元"} <= set(cmap)
+    assert ord("A") in cmap and ord("龘") not in cmap
+    assert len(data) < 200_000 < fonts.cjk_font_path().stat().st_size
+
+
+def test_embed_web_font_inserts_a_font_face_before_head_end():
+    page = fonts.embed_web_font("<html><head><title>t</title></head><body>鄞州区</body></html>")
+    assert page.index("@font-face") < page.index("</head>")
+    assert "data:font/otf;base64," in page
+    with pytest.raises(fonts.KitError):
+        fonts.embed_web_font("<p>no head</p>")
+
+
+# --------------------------------------------------------------------------- formatting
+
+@pytest.mark.parametrize("value, unit, text", [
+    (200.0, "亿元", "200亿元"), (16.0, "%", "16%"), (50.97, "万人", "50.97万人"),
+    (1290.8, "亿元", "1,290.8亿元"), (121.54, "指数", "121.54"), (float("nan"), "家", "—"),
+    (None, "家", "—"), (-0.4, "%", "-0.4%"),
+])
+def test_format_value(value, unit, text):
+    assert report.format_value(value, unit) == text
+
+
+def test_implied_change_text_per_rule():
+    # 亩均税收 38.4 → 55 万元/亩, 2020–2025: (55/38.4)^(1/5) − 1 = 0.07450 → +7.45%/年
+    assert report.implied_change_text("geometric", (55 / 38.4) ** 0.2 - 1, None, "万元/亩") == "+7.45%/年"
+    # 能耗累计降低 16% over 5 years: 1 − 0.84^(1/5) = 0.03427 → 年均降3.43%
+    assert report.implied_change_text("reduction", 1 - 0.84 ** 0.2, None, "%") == "年均降3.43%"
+    # 累计新增数字化车间 35家 by 2025 from 0 at end-2020: 35/5 = 7 → +7家/年
+    assert report.implied_change_text("linear", None, 7.0, "家") == "+7家/年"
+    # 品字标 5+5+6+6+6 = 28 over 5 years → 年均5.6家
+    assert report.implied_change_text("flow", None, 5.6, "家") == "年均5.6家"
+    # 数字经济占GDP比重 8% (2021) → 16% (2025): 8/4 = 2 points a year
+    assert report.implied_change_text("percentage_points", None, 2.0, "%") == "+2个百分点/年"
+    assert report.implied_change_text("stated_rate", 0.12, None, "%") == "12%/年"
+    with pytest.raises(AnalysisError):
+        report.implied_change_text("astrology", 0.1, 0.1, "%")
+
+
+def test_wrap_label_keeps_words_and_brackets_together():
+    assert plotting.wrap_label("数字经济核心产业增加值占GDP比重（%）", 14) == "数字经济核心产业增加值占GDP\n比重（%）"
+    assert plotting.wrap_label("区级以上人才计划累计数量（个）", 14) == "区级以上人才计划累计数量\n（个）"
+    assert all(not line.startswith("）") for line in
+               plotting.wrap_label("企业主导参与国际、国家、行业和“浙江制造”标准等制（修）订（项）", 8).split("\n"))
+
+
+def test_html_table_escapes_hides_index_and_groups():
+    df = pd.DataFrame({"类别": ["甲", "甲", "乙"], "指标": ["<b>x</b>", "y", "z"], "值": ["1家", "2家", "—"],
+                       "状态": [report.badge("无数据", "st-no_data")] * 3}, index=[7, 8, 9])
+    html = report.html_table(df, group="类别", numeric=["值"], raw=["状态"])
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert html.count('class="group"') == 2 and ">7<" not in html
+    assert '<span class="badge st-no_data">无数据</span>' in html
+    assert "<th>类别</th>" not in html
+
+
+# --------------------------------------------------------------------------- charts
+
+def _series(iid="tax_per_mu"):
+    # Beilun 附件1: 规上工业亩均税收 2020 base 38.4, targets 2021–2025 … 55 万元/亩
+    return pd.DataFrame({"indicator_id": iid, "label": "规上工业亩均税收", "unit": "万元/亩",
+                         "year": [2020, 2023, 2025], "value": [38.4, 46.8, 55.0],
+                         "role": ["baseline", "target", "target"]})
+
+
+def test_trajectory_grid_draws_base_targets_fit_and_actuals():
+    fits = pd.DataFrame({"indicator_id": "tax_per_mu", "year": [2020, 2025], "value": [38.4, 55.0]})
+    acts = pd.DataFrame({"indicator_id": "tax_per_mu", "year": [2023], "value": [45.0]})
+    fig = plotting.trajectory_grid(_series(), fits=fits, actuals=acts, notes={"tax_per_mu": "2023年目标滞后"})
+    ax = fig.axes[0]
+    markers = {line.get_marker(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert markers["s"] == [38.4] and markers["D"] == [45.0] and markers["o"] == [46.8, 55.0]
+    assert any(line.get_linestyle() == "--" for line in ax.get_lines())
+    texts = [t.get_text() for t in ax.texts]
+    assert "55万元/亩" in texts and "38.4万元/亩" in texts and "2023年目标滞后" in texts
+    assert ax.get_title(loc="left").endswith("（万元/亩）")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["基期值", "目标值", "里程碑拟合", "实际值"]
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        png = plotting.figure_png(fig)
+    assert png.startswith(b"\x89PNG") and glyph_warnings(record) == []
+
+
+def test_chart_functions_refuse_empty_or_malformed_input():
+    with pytest.raises(AnalysisError):
+        plotting.trajectory_grid(_series().iloc[0:0])
+    with pytest.raises(AnalysisError, match="lacks columns"):
+        plotting.trajectory_grid(_series().drop(columns="role"))
+    with pytest.raises(AnalysisError):
+        plotting.ranking_chart(pd.DataFrame({"v": [], "l": [], "g": []}), value="v", label="l", group="g")
+
+
+def test_ranking_chart_highlights_the_district():
+    df = pd.DataFrame({"g": "亩均税收", "l": ["北仑区", "鄞州区"], "v": [7.45, 5.99]})
+    fig = plotting.ranking_chart(df, value="v", label="l", group="g", highlight="北仑区")
+    bars = fig.axes[0].patches
+    colours = {b.get_width(): matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
+    assert colours[7.45] == plotting.COLOURS["highlight"].lower()
+    assert colours[5.99] == plotting.COLOURS["other"].lower()
+
+
+def test_ranking_chart_labels_each_bar_once():
+    # A numeric tick locator on the category axis once put ticks between bars and repeated labels.
+    df = pd.DataFrame({"g": "小巨人", "l": ["北仑区\n2021–2025", "鄞州区\n2022–2027"], "v": [18.9, 16.8]})
+    fig = plotting.ranking_chart(df, value="v", label="l", group="g")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["鄞州区\n2022–2027", "北仑区\n2021–2025"]
+
+
+# --------------------------------------------------------------------------- report pieces
+
+def test_unknown_district_and_bad_end_year_are_refused(indicators):
+    with pytest.raises(UnknownDistrictError, match="beilun"):
+        report.prepare_report("atlantis", df=indicators)
+    with pytest.raises(AnalysisError, match="2021, 2022, 2023, 2024, 2025"):
+        report.prepare_report("beilun", df=indicators, end_year=2030)
+
+
+def test_indicator_table_row_for_tax_per_mu(beilun):
+    t = report.indicator_table(beilun).set_index("指标")
+    row = t.loc["规上工业亩均税收"]
+    # Beilun: 2020 base 38.4, 2025 target 55 万元/亩 → +7.45%/年 (see above)
+    assert row["基期值"] == "38.4万元/亩（2020）"
+    assert row["2025年"] == "55万元/亩"
+    assert row["隐含年均变化"] == "+7.45%/年" and row["测算口径"] == "复合增速"
+    # synthetic actual 45 (2023): CAGR (45/38.4)^(1/3) − 1 = 5.43 %, ratio 5.43/7.45 = 0.73 → 需加快
+    assert "需加快" in row["进展状态"]
+    assert list(report.indicator_table(beilun).columns) == [
+        "类别", "指标", "基期值", "2021年", "2022年", "2023年", "2024年", "2025年",
+        "隐含年均变化", "测算口径", "进展状态", "牵头单位"]
+    # every printed number carries its unit (or is an index); blanks are an explicit dash
+    assert all(v == "—" or re.fullmatch(r"[-\d,.]+\D+", v) for v in t["2025年"])
+
+
+def test_headline_facts_for_beilun(beilun, beilun_no_actuals):
+    facts = "\n".join(report.headline_facts(beilun))
+    # steepest: 专精特新“小巨人”与单项冠军 16家 (2020) → 50家 (2025): (50/16)^(1/5) − 1 = 25.59 %
+    assert "16家（2020）→ 50家（2025），年均 +25.59%" in facts
+    # 五跃升: slowest 能耗 1/0.84^(1/5) − 1 = 3.55 %, fastest the stated 12 % loan growth,
+    # all below the doubling pace 2^(1/5) − 1 = 14.87 %
+    assert "五跃升（5 项）：隐含年均增速 3.55%–12%，均低于翻番所需的 14.87%/年" in facts
+    assert "四倍增（4 项）" in facts
+    assert "倒退 1" in facts  # synthetic 制造业贷款增速 −2 % against a 12 % target
+    assert "实际进展：无实际数据" in "\n".join(report.headline_facts(beilun_no_actuals))
+
+
+def test_progress_table_names_the_source_of_every_actual(beilun):
+    t = report.progress_table(beilun).set_index("指标")
+    assert len(t) and t["实际值来源"].str.contains("SYNTHETIC TEST FIXTURE").all()
+    assert t.loc["规上工业亩均税收", "最新实际"] == "45万元/亩（2023）"
+    assert t.loc["规上工业亩均税收", "实际/所需"] == "0.73"
+
+
+def test_standing_ranks_beilun_first_on_tax_per_mu(beilun):
+    st = report.standing_table(beilun).set_index("指标")
+    row = st.loc["规上工业亩均税收"]
+    # Beilun +7.45 %/yr vs Yinzhou 32.3 → 43.2 (2022–2027): (43.2/32.3)^(1/5) − 1 = 5.99 %
+    assert row["本区"] == "+7.45%/年（2020–2025）" and row["_rank"] == 1
+    assert "鄞州区 +5.99%/年（2022–2027）" in row["其他区"]
+
+
+def test_trajectory_figures_show_actual_points(beilun):
+    figs = report.trajectory_figures(beilun)
+    assert figs and all(t.startswith("北仑区 · ") for t, _ in figs)
+    diamonds = [list(line.get_ydata()) for _, fig in figs for ax in fig.axes
+                for line in ax.get_lines() if line.get_marker() == "D"]
+    assert [45.0] in diamonds  # the synthetic 亩均税收 actual
+    assert report.trajectory_note_html(beilun).count("规上工业万元增加值能耗") == 1  # a base only
+
+
+def test_chart_groups_pack_small_categories():
+    counts = {"a": 16, "b": 3, "c": 4, "d": 9, "e": 1}
+    assert report.chart_groups(list(counts), counts, 12) == [["a"], ["b", "c"], ["d", "e"]]
+
+
+def test_fit_notes_and_paths_for_tax_per_mu(beilun):
+    # 亩均税收 38.4 → 55 (2020–2025): smooth path in 2023 = 38.4·(55/38.4)^(3/5) = 47.64;
+    # the printed 2023 target 46.8 is below it by more than 5 % of the planned change → 滞后
+    assert report.fit_notes(beilun)["tax_per_mu"] == "2023滞后"
+    path = report.fit_paths(beilun)
+    p2023 = path[(path["indicator_id"] == "tax_per_mu") & (path["year"] == 2023)]["value"].iloc[0]
+    assert p2023 == pytest.approx(38.4 * (55 / 38.4) ** 0.6, abs=1e-9)
+    assert round(p2023, 2) == 47.64
+
+
+def test_zhenhai_table_in_document_order_with_its_own_names(indicators):
+    t = report.indicator_table(report.prepare_report("zhenhai", df=indicators))
+    # 表1 first, then 表2's seven actions in the order printed (一、… 七、)
+    assert t["指标"].iloc[0] == "规上工业增加值率"
+    actions = [c for c in dict.fromkeys(t["类别"]) if c[0] in "一二三四五六七"]
+    assert [a[0] for a in actions] == list("一二三四五六七")
+    # Shared indicators keep Zhenhai's wording: "数字化车间(个)80100", "腾出用地(亩)[4000][5000]",
+    # "“品字标”品牌企业(家)3550" — not Yinzhou's "累计培育“品字标”品牌企业"
+    names = set(t["指标"])
+    assert {"腾出用地", "数字化车间", "“品字标”品牌企业"} <= names
+    assert not names & {"累计培育“品字标”品牌企业", "累计“浙江制造”等省级以上标准"}

@@ -51,4 +51,4 @@ lab: $(CLEAN)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf data/clean/*.csv data/clean/*.json reports/*.html reports/*.ipynb
+	rm -rf data/clean/*.csv data/clean/*.json data/clean/fontcache reports/*.html reports/*.ipynb reports/*.json reports/.*.kernel.log .bench

@@ -1,6 +1,7 @@
 """Every row of data/clean traces to the words it came from."""
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 import pytest
@@ -38,17 +39,35 @@ def test_source_line_holds_the_value_text(indicators):
     assert not bad, f"{len(bad)} rows whose source_line does not hold the value, e.g. {bad[:3]}"
 
 
+#: SHA-256 of each raw document as copied from ../shared/source-documents (never edited).
+RAW_SHA256 = {
+    "beilun_annex2_targets.txt": "a096a598c8e15ee63b1f31d13300d6c0fff33a47b2c421aad1fbba3f87cfd271",
+    "beilun_plan_2021-2025.txt": "0bec41f6ff05aaccf6ff25cca327fc39e8b483927eec2b14240cf06ae4490340",
+    "yinzhou_plan_2022-2027.txt": "fa42265602a045845eb93f8127a4e4fa60533d2822c509a863668975981cd072",
+    "zhenhai_plan_2021-2025.txt": "55b78dc284648f29f4a12e0e4d7ab3fa6c389eb28262f474acaad11e7deea77b",
+    "ouhai_task_list_2021-2023.txt": "861b5ba1b511666ece407843e11ecff62161136509028869d32e9cd098317f8f",
+}
+SHARED_NAMES = {
+    "beilun_annex2_targets.txt": "000_8161cdce21c3fae5.txt",
+    "beilun_plan_2021-2025.txt": "001_5c4c2f29b0c4bd9d.txt",
+    "yinzhou_plan_2022-2027.txt": "002_d4a130ab03e54595.txt",
+    "zhenhai_plan_2021-2025.txt": "003_4e2daa5d5ee1343f.txt",
+    "ouhai_task_list_2021-2023.txt": "004_1f72b95e1ef04da3.txt",
+}
+
+
+def test_raw_documents_are_unedited():
+    """data/raw holds the five documents byte for byte as received (checksums taken when they
+    were copied from ../shared/source-documents), and nothing else as .txt."""
+    assert sorted(p.name for p in RAW_DIR.glob("*.txt")) == sorted(RAW_SHA256)
+    for name, digest in RAW_SHA256.items():
+        assert hashlib.sha256((RAW_DIR / name).read_bytes()).hexdigest() == digest, name
+
+
 def test_raw_files_are_the_shared_source_documents():
-    """data/raw holds unedited copies of ../shared/source-documents (when it is beside us)."""
+    """Byte comparison with ../shared/source-documents, where that folder is beside the checkout."""
     shared = RAW_DIR.parents[2] / "shared" / "source-documents"
     if not shared.exists():
-        pytest.skip("shared/ is not beside this checkout")
-    copies = {
-        "000_8161cdce21c3fae5.txt": "beilun_annex2_targets.txt",
-        "001_5c4c2f29b0c4bd9d.txt": "beilun_plan_2021-2025.txt",
-        "002_d4a130ab03e54595.txt": "yinzhou_plan_2022-2027.txt",
-        "003_4e2daa5d5ee1343f.txt": "zhenhai_plan_2021-2025.txt",
-        "004_1f72b95e1ef04da3.txt": "ouhai_task_list_2021-2023.txt",
-    }
-    for original, copy in copies.items():
+        pytest.skip("shared/ is not beside this checkout (checksums are checked above)")
+    for copy, original in SHARED_NAMES.items():
         assert (shared / original).read_bytes() == (RAW_DIR / copy).read_bytes(), copy

@@ -71,8 +71,9 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     concepts: list of concept names (default: `shared_concepts`).
     """
     concepts = shared_concepts(df, districts) if concepts is None else list(concepts)
-    growth = growth_table(df, districts)
-    growth = growth[growth["indicator_id"].map(concept_of).isin(concepts)]
+    wanted = set(concepts)
+    ids = [i for i in df["indicator_id"].unique() if concept_of(i) in wanted]
+    growth = growth_table(df, districts, indicator_ids=ids)
     tab = df[is_table(df)]
     rows = []
     for g in growth.itertuples(index=False):

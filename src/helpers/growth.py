@@ -413,7 +413,8 @@ def describe_series(df: pd.DataFrame, district: str, indicator_id: str,
 
 
 def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
-                 rate_tol: float = 0.005, rel_tol: float = 0.05) -> pd.DataFrame:
+                 rate_tol: float = 0.005, rel_tol: float = 0.05,
+                 indicator_ids=None) -> pd.DataFrame:
     """Growth of every table series, per district × indicator, with the rule used.
 
     Columns: district, indicator_id, name_zh, measure, unit, direction, rule, rule_zh,
@@ -433,9 +434,13 @@ def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
       percentage_points — change_per_year in pp/yr, multiple and implied_annual relative.
     errors="skip": series that cannot be analysed are left out and listed in
     ``result.attrs["skipped"]`` (district, indicator_id, reason); errors="raise" re-raises.
+    indicator_ids: only these series (the rest of ``df`` is still used for underlying values).
     """
     rows, skipped = [], []
+    wanted = None if indicator_ids is None else set(indicator_ids)
     for (slug, iid), recs in table_groups(df, district).items():
+        if wanted is not None and iid not in wanted:
+            continue
         try:
             series = collapse_printings(recs, f"{slug}/{iid}")
             rows.append(describe_series(df, slug, iid, rate_tol, rel_tol, series=series))

@@ -209,7 +209,7 @@ class DistrictReport:
     pledge_note: str  # why doubling/leap are missing, if they are
     fit: pd.DataFrame
     findings: pd.DataFrame
-    tidy: pd.DataFrame  # compare_districts() of all districts
+    tidy: pd.DataFrame  # compare_districts() on the shared concepts this district prints
     progress: pd.DataFrame
     points: pd.DataFrame
     catalogue: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
@@ -242,6 +242,15 @@ class DistrictReport:
         plan = self.plan[self.plan["indicator_id"].map(shared) > 1]
         first = pd.concat([plan[is_table(plan)], plan[~is_table(plan)]]).drop_duplicates("indicator_id")
         return {iid: name_without_unit(n) for iid, n in zip(first["indicator_id"], first["indicator"])}
+
+
+def concepts_of_district(df: pd.DataFrame, slug: str) -> list[str]:
+    """Shared concepts (table values in two or more districts) that this district prints —
+    all a report compares, so the other concepts need not be computed."""
+    from .compare import concept_of, shared_concepts
+    from .series import is_table
+    own = {concept_of(i) for i in df.loc[(df["district"] == slug) & is_table(df), "indicator_id"]}
+    return [c for c in shared_concepts(df) if c in own]
 
 
 def target_years(df: pd.DataFrame, district: str) -> list[int]:
@@ -326,7 +335,7 @@ def prepare_report(district: str, end_year: int | None = None,
         actuals_label=label, series_ids=ids, narrative_only=narrative_only,
         growth=growth_table(df, d.slug), doubling=doubling, leap=leap, pledge_note=pledge_note,
         fit=milestone_fit(df, d.slug), findings=audit(df, d.slug),
-        tidy=compare_districts(df),
+        tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
         points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
         series={iid: table_series(df, d.slug, iid) for iid in ids})

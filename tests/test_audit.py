@@ -48,6 +48,18 @@ class TestRealDocuments:
         assert "5+5+6+6+6=28" in pick(findings, "beilun", "pinzibiao_new_per_year",
                                       "flow_total").detail.item()
 
+    def test_ouhai_yearly_pledges_against_cumulative_totals(self, findings):
+        # "每年培育“品字标”品牌企业6家以上" vs "2023年：…培育“品字标”品牌企业18家": 6+6+6 = 18
+        r = pick(findings, "ouhai", "pinzibiao_new_per_year", "flow_total", 2023)
+        assert r.status.item() == "passed" and "6+6+6=18" in r.detail.item()
+        # …and vs "2021年：…培育“品字标”品牌企业8家": 8 ≥ 6 以上, a difference, not a contradiction
+        r = pick(findings, "ouhai", "pinzibiao_new_per_year", "flow_total", 2021)
+        assert r.severity.item() == "low" and "不矛盾" in r.detail.item()
+        # "每年实施30个以上节能改造项目" vs "到2023年…实施30项节能减碳技术绿色改造项目": 90 ≠ 30
+        r = pick(findings, "ouhai", "energy_saving_retrofit_projects_per_year", "flow_total", 2023)
+        assert r.status.item() == "finding" and r.severity.item() == "high"
+        assert "30+30+30=90" in r.detail.item()
+
     def test_narrative_restates_beilun_targets(self, findings):
         # 二、行动目标 "规上工业亩均税收达到55万元" and 三(三)1 "亩均税收达到55万元/亩以上" = 附件 55
         r = pick(findings, "beilun", "tax_per_mu", "narrative_vs_table", 2025)

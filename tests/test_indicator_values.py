@@ -196,6 +196,12 @@ class TestOuhai:
         # "腾出用能0.849万吨标准煤"
         assert one(o, indicator_id="energy_freed_cumulative", year=2021) == 0.849
 
+    def test_every_year_pledges_give_every_plan_year(self, indicators):
+        # "每年培育“品字标”品牌企业6家以上" (序号39, no year printed) → 2021, 2022 and 2023
+        o = self.o(indicators)
+        p = o[o.indicator_id == "pinzibiao_new_per_year"]
+        assert sorted(p.year) == [2021, 2022, 2023] and set(p.value) == {6.0}
+
     def test_no_baselines(self, indicators):
         # The task list states targets only; nothing is a 2020 base.
         o = self.o(indicators)

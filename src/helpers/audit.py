@@ -212,9 +212,14 @@ def check_flow_totals(df: pd.DataFrame, slug: str) -> list[dict]:
                                 f"{_fmt(value)}", q))
                 continue
             status, sev, bound_ok = _compare(value, total, is_lower_bound(r))
+            flows_bound = (status == "finding" and not bound_ok and value > total
+                           and any(is_lower_bound(f) for f in frows))
+            if flows_bound:  # "每年6家以上" three times vs 8 in the first year: consistent
+                sev = "low"
             zh = (f"{_verdict_zh(status, sev)}：逐年{terms}={_fmt(total)}{unit}，"
                   f"{r['section']}合计{_fmt(value)}{unit}（{_clean(r['indicator'])}）"
-                  + ("（合计为下限，不矛盾）" if bound_ok else ""))
+                  + ("（合计为下限，不矛盾）" if bound_ok else "")
+                  + ("（逐年数为下限，合计更大，不矛盾）" if flows_bound else ""))
             en = (f"{'agree' if status == 'passed' else 'disagree'}: yearly {terms} = {_fmt(total)}, "
                   f"stated total {_fmt(value)} ({r['indicator_id']})")
             out.append(_row(slug, fid, "flow_total", status, sev, year, zh, en, q))

@@ -95,21 +95,21 @@ def table_series(df: pd.DataFrame, district: str, indicator_id: str) -> pd.DataF
     Narrative (正文) and actual rows are excluded. Raises AnalysisError when there is no
     table row, or when units/measures are mixed.
     """
-    slug = district_slug(district)
-    rows = df[(df["district"] == slug) & (df["indicator_id"] == indicator_id) & is_table(df)]
-    if rows.empty:
-        raise AnalysisError(f"{slug}/{indicator_id}: no table values")
-    return collapse_printings(rows, f"{slug}/{indicator_id}")
+    return _series_of(df, district, indicator_id, is_table, "table", "")
 
 
 def narrative_series(df: pd.DataFrame, district: str, indicator_id: str) -> pd.DataFrame:
     """Like `table_series` but from the narrative (正文) rows; raises AnalysisError when the
     narrative copies of one year disagree (use `audit` to report that instead)."""
+    return _series_of(df, district, indicator_id, is_narrative, "narrative", " (正文)")
+
+
+def _series_of(df, district, indicator_id, mask, kind: str, suffix: str) -> pd.DataFrame:
     slug = district_slug(district)
-    rows = df[(df["district"] == slug) & (df["indicator_id"] == indicator_id) & is_narrative(df)]
+    rows = df[(df["district"] == slug) & (df["indicator_id"] == indicator_id) & mask(df)]
     if rows.empty:
-        raise AnalysisError(f"{slug}/{indicator_id}: no narrative values")
-    return collapse_printings(rows, f"{slug}/{indicator_id} (正文)")
+        raise AnalysisError(f"{slug}/{indicator_id}: no {kind} values")
+    return collapse_printings(rows, f"{slug}/{indicator_id}{suffix}")
 
 
 def best_series(df: pd.DataFrame, district: str, indicator_id: str) -> pd.DataFrame:

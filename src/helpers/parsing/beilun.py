@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..errors import SourceError
 from ..values import is_empty_cell, normalise_name
-from .document import RawDocument, tokenize_cells, undouble
+from .document import RawDocument, cell_grid, undouble
 from .readings import Reading, row_readings, year_columns
 
 DISTRICT = "beilun"
@@ -71,22 +71,11 @@ def _is_merged_row(values: list[str], agency: str, rest: list[str]) -> bool:
 def parse_standalone_annex2(doc: RawDocument) -> list[Reading]:
     """The standalone Annex 2: one cell per line, eight cells per row."""
     header_line = doc.find_line("\t指标类别")
-    cells = tokenize_cells(doc, header_line)
-    ncols = 8
-    header = [c.text() for c in cells[:ncols]]
-    if header[0] != "指标类别" or header[-1] != "牵头单位":
-        raise SourceError(f"unexpected header {header!r}", doc.path, header_line)
+    header, rows = cell_grid(doc, header_line, 8, "指标类别", "牵头单位")
     cols = year_columns(header, doc, header_line)
-    body = cells[ncols:]
-    while body and not body[-1].text():
-        body.pop()
-    if len(body) % ncols:
-        raise SourceError(f"{len(body)} cells after the header is not a multiple of {ncols}",
-                          doc.path, body[-1].line if body else header_line)
     readings: list[Reading] = []
     category = ""
-    for i in range(0, len(body), ncols):
-        row = body[i:i + ncols]
+    for row in rows:
         category = undouble(row[0].text()) or category
         name_cell, value_cells, agency_cell = row[1], row[2:2 + len(cols)], row[-1]
         quote = doc.text[name_cell.start:agency_cell.end].strip()

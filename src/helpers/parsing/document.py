@@ -102,3 +102,21 @@ def undouble(text: str) -> str:
     if len(text) % 2 == 0 and half and text[:half] == text[half:]:
         return text[:half]
     return text
+
+
+def cell_grid(doc: RawDocument, header_line: int, ncols: int, first: str, last: str
+              ) -> tuple[list[str], list[list[Cell]]]:
+    """A one-cell-per-line table from its header line: (header texts, body rows of ``ncols``
+    cells). The header must start with ``first`` and end with ``last``; trailing empty cells
+    are dropped; a body that is not whole rows raises SourceError naming the line."""
+    cells = tokenize_cells(doc, header_line)
+    header = [c.text() for c in cells[:ncols]]
+    if header[0] != first or header[-1] != last:
+        raise SourceError(f"unexpected header {header!r}", doc.path, header_line)
+    body = cells[ncols:]
+    while body and not body[-1].text():
+        body.pop()
+    if len(body) % ncols:
+        raise SourceError(f"{len(body)} cells after the header is not a multiple of {ncols}",
+                          doc.path, body[-1].line if body else header_line)
+    return header, [body[i:i + ncols] for i in range(0, len(body), ncols)]

@@ -8,7 +8,7 @@ quote that states it).
 from __future__ import annotations
 
 from ..errors import SourceError
-from .document import RawDocument, tokenize_cells
+from .document import RawDocument, cell_grid
 from .readings import Reading, row_readings, year_columns
 
 DISTRICT = "yinzhou"
@@ -18,22 +18,11 @@ PLAN_FILE = "yinzhou_plan_2022-2027.txt"
 def parse_annex1(doc: RawDocument) -> list[Reading]:
     title = doc.find_line("附件：1.")
     header_line = doc.find_line("\t一级指标", title)
-    cells = tokenize_cells(doc, header_line)
-    ncols = 8
-    header = [c.text() for c in cells[:ncols]]
-    if header[0] != "一级指标" or header[-1] != "责任单位":
-        raise SourceError(f"unexpected header {header!r}", doc.path, header_line)
+    header, rows = cell_grid(doc, header_line, 8, "一级指标", "责任单位")
     cols = year_columns(header, doc, header_line)
-    body = cells[ncols:]
-    while body and not body[-1].text():
-        body.pop()
-    if len(body) % ncols:
-        raise SourceError(f"{len(body)} cells after the header is not a multiple of {ncols}",
-                          doc.path, body[-1].line)
     readings: list[Reading] = []
     category = ""
-    for i in range(0, len(body), ncols):
-        row = body[i:i + ncols]
+    for row in rows:
         category = row[0].text() or category
         serial, name_cell, value_cells, agency_cell = row[1], row[2], row[3:3 + len(cols)], row[-1]
         if not serial.text().isdigit():

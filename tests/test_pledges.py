@@ -86,6 +86,12 @@ class TestDoubling:
         assert r["lfl_multiple"] == pytest.approx(1.3 * 1.1 ** 4)
         assert not r["doubles_like_for_like"]
 
+    def test_leap_text_uses_the_compounded_rate(self, indicators):
+        # Annex 1 "工业投资年均增速（%）10.1 30 10 10": 1.9033^(1/5) - 1 = 13.74 %/yr, not the last 10 %
+        leap = leap_check(indicators, "yinzhou", ["industrial_investment_growth"]).iloc[0]
+        assert leap.implied_annual == pytest.approx(1.9033 ** 0.2 - 1, abs=1e-4)
+        assert "年均13.74%" in leap.leap_zh and "累计增长90.3%" in leap.leap_zh
+
     def test_bad_input(self, indicators):
         with pytest.raises(AnalysisError):
             doubling_check(indicators, "beilun", ["no_such_indicator"])

@@ -102,6 +102,8 @@ def test_embed_web_font_inserts_a_font_face_before_head_end():
     (200.0, "亿元", "200亿元"), (16.0, "%", "16%"), (50.97, "万人", "50.97万人"),
     (1290.8, "亿元", "1,290.8亿元"), (121.54, "指数", "121.54"), (float("nan"), "家", "—"),
     (None, "家", "—"), (-0.4, "%", "-0.4%"),
+    # printed digits are kept: Ouhai "腾出用能0.849万吨标准煤"; an intensity actual 0.546
+    (0.849, "万吨标准煤", "0.849万吨标准煤"), (0.546, "吨标准煤/万元", "0.546吨标准煤/万元"),
 ])
 def test_format_value(value, unit, text):
     assert report.format_value(value, unit) == text
@@ -281,3 +283,12 @@ def test_zhenhai_table_in_document_order_with_its_own_names(indicators):
     names = set(t["指标"])
     assert {"腾出用地", "高新技术企业", "“品字标”品牌企业"} <= names
     assert not names & {"累计培育“品字标”品牌企业", "累计“浙江制造”等省级以上标准"}
+
+
+def test_standing_counts_a_share_once(indicators):
+    # 研发费用占营业收入比重 (Yinzhou 2.88 → 3.45 %, Ouhai 2.7 → 2.85 %) is compared in
+    # percentage points only; its relative growth must not make it a second 共同指标.
+    for slug in ("yinzhou", "ouhai"):
+        st = report.standing_table(report.prepare_report(slug, df=indicators))
+        assert st["_indicator_id"].is_unique
+        assert list(st.loc[st["_indicator_id"] == "rd_share_of_revenue", "_statistic"]) == ["pp_per_year"]

@@ -18,8 +18,11 @@ the documents really contain, agreements included. Kinds of check:
 
 Severity: ``none`` for passed checks; ``high`` for a number that contradicts another;
 ``medium`` for growth-rate gaps over 2 percentage points, stock series that fall, narrative
-copies that disagree; ``low`` for differences consistent with a printed bound (以上, 不少于…),
-gaps up to 2 pp, a year missing from a table.
+copies that disagree, a narrative yearly amount that contradicts a table's average addition
+(two readings of one pledge, less certain than two printed totals), a narrative value printed
+in another unit; ``low`` for differences consistent with a printed bound (以上, 不少于…; also
+yearly minimums below a larger total), gaps up to 2 pp, units that differ where numbers agree,
+yearly amounts missing so a total cannot be checked.
 """
 from __future__ import annotations
 

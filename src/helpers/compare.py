@@ -1,7 +1,7 @@
 """Cross-district comparison on the catalogue's `concept` (亩均税收, 高新技术企业, 品字标 …).
 
 The districts' plans run over different years (Beilun 2020→2025, Yinzhou 2022→2027, Zhenhai
-2020→2025, Ouhai 2021→2023), so they are put side by side two ways: levels in years that
+2020→2025, Ouhai 2020 base with 2021 and 2023 targets), so they are put side by side two ways: levels in years that
 at least two districts print, and annualised change over each plan's own years (with the years
 shown). Annualised change follows each series' measure (`helpers.growth.MEASURE_RULES`);
 a concept whose districts use different measures (a stock against a yearly flow …) is flagged,

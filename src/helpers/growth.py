@@ -201,7 +201,7 @@ def segment_changes(points: pd.DataFrame, measure: str, unit: str = "") -> pd.Da
     geometric → cagr per segment (fraction/yr); linear and percentage_points → (v1 - v0)/n
     (units or pp per year); reduction (values in %) → 1 - ((1 - r1)/(1 - r0))^(1/n) (fraction/yr);
     flow → each year's amount (units/yr); stated_rate → each printed rate as a fraction.
-    For flow and stated_rate the first row is a start marker and carries no change.
+    For flow and stated_rate the first point is a start marker: it yields no row of its own.
     """
     rule = rule_for(measure)
     pts = points.sort_values("year")

@@ -262,7 +262,8 @@ def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -
     Default indicators: BEILUN_LEAP_IDS for Beilun (else every series with a printed base).
     Columns LEAP_COLUMNS: leap_multiple (end/base; growth rates compounded (1+g)^n;
     reductions: 1/(1 - r), the rise of the inverse, e.g. 单位能耗工业增加值), leap_pct =
-    leap_multiple - 1, implied_annual = leap_multiple^(1/n) - 1 (a stated rate is used as is),
+    leap_multiple - 1, implied_annual = leap_multiple^(1/n) - 1 (for growth-rate targets the
+    compounded mean of the printed yearly rates, not the last printed rate),
     annual_reduction = 1 - (1 - r)^(1/n) for reductions, doubling_pace = 2^(1/n) - 1,
     vs_doubling = implied_annual / doubling_pace, faster_than_doubling, leap_zh (text).
     """
@@ -286,7 +287,8 @@ def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -
             r["leap_zh"] = (f"{lvl}（累计降低{p['reduction_pct']:g}%，年均降{_pct(p['annual_reduction'])}），"
                             f"其倒数（单位能耗产出）提高{(m - 1) * 100:.1f}%（年均{_pct(g)}）")
         elif p["rule"] == "stated_rate":
-            r["leap_zh"] = (f"年均增速{p['end_value']:g}%，{p['years']}年累计增长{(m - 1) * 100:.1f}%"
+            r["leap_zh"] = (f"逐年增速目标复合后年均{_pct(g)}（末年目标{p['end_value']:g}%），"
+                            f"{p['years']}年累计增长{(m - 1) * 100:.1f}%"
                             + ("（无基数）" if math.isnan(p["base_value"]) else ""))
         else:
             r["leap_zh"] = (f"{p['base_value']:g}→{p['end_value']:g}{p['unit']}，增长"

@@ -469,11 +469,14 @@ def _assess_same_year(plan: PlanSeries, res: Result, geometric: bool) -> None:
             f"无基期值：仅与{t}年目标{how_zh}比较，{'已达到' if ok else '未达到'}当年目标")
 
 
-def _assess_flow(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Result) -> None:
-    """Yearly flows: the latest actual year that has its own target, R = d·v_t / |target_t|."""
+def _assess_flow(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Result,
+                 target_year: int | None = None) -> None:
+    """Yearly flows: the latest actual year (up to ``target_year``) that has its own target,
+    R = d·v_t / |target_t|; that year is over, so a missed target is at best needs_acceleration."""
     if plan.direction != "higher":
         raise AnalysisError(f"{plan.district} {plan.indicator_id}: no rule for a lower-is-better flow")
-    years = [y for y in acts if y in plan.targets and y > plan.plan_start]
+    years = [y for y in acts if y in plan.targets and y > plan.plan_start
+             and (target_year is None or y <= target_year)]
     if not years:
         res.say("no actual in a year with a yearly target",
                 "无与年度目标同年的实际值" if acts else "无实际值")
@@ -486,7 +489,7 @@ def _assess_flow(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Re
     res.observed, res.required = res.actual_value, target
     res.ratio = math.nan if target == 0 else res.actual_value / abs(target)
     res.say(f"flow: actual {t} / target {t}", f"年度流量：{t}年实际÷{t}年目标")
-    _grade(res, method, deadline=False, direction=plan.direction)
+    _grade(res, method, deadline=True, direction=plan.direction)
 
 
 def _growth_target_year(plan: PlanSeries, t: int) -> int:
@@ -496,11 +499,14 @@ def _growth_target_year(plan: PlanSeries, t: int) -> int:
     return min(later) if later else max(plan.targets)
 
 
-def _assess_growth(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Result) -> None:
-    """Growth-rate targets: the latest observed yearly growth against that year's target rate."""
+def _assess_growth(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Result,
+                   target_year: int | None = None) -> None:
+    """Growth-rate targets: the latest observed yearly growth (up to ``target_year``) against
+    that year's target rate; when that year has its own target and it was missed, the status
+    is at best needs_acceleration."""
     if plan.direction != "higher":
         raise AnalysisError(f"{plan.district} {plan.indicator_id}: no rule for a lower-is-better growth target")
-    years = [y for y in acts if y > plan.plan_start]
+    years = [y for y in acts if y > plan.plan_start and (target_year is None or y <= target_year)]
     if not years:
         _say_no_actual(res, acts)
         return
@@ -515,7 +521,7 @@ def _assess_growth(plan: PlanSeries, acts: dict[int, Actual], method: str, res: 
     which = "" if ty == t else f"（当年无目标，取{ty}年目标增速）"
     res.say(f"growth rate: observed {t} / target rate {ty} (pp ratio, base not used)",
             f"增速目标：{t}年实际增速÷目标增速{which}")
-    _grade(res, method, deadline=False, direction=plan.direction)
+    _grade(res, method, deadline=True, direction=plan.direction)
 
 
 def _assess_no_target(plan: PlanSeries, acts: dict[int, Actual], res: Result) -> bool:
@@ -540,11 +546,13 @@ def _assess_no_target(plan: PlanSeries, acts: dict[int, Actual], res: Result) ->
     growth = cagr(_positive(start[1], "the base"), _positive(acts[t].value, "the actual"),
                   t - start[0])
     res.observed = growth
-    res.ratio = _sign(plan.direction) * growth
-    res.status = band_status(res.ratio, NO_TARGET_BANDS)
+    improvement = _sign(plan.direction) * growth
+    res.status = band_status(improvement, NO_TARGET_BANDS)
     res.method = "opensdg"
-    res.say("no target: Open SDG no-target rule on d * cagr (1.5% / 0.5% / 0)",
-            "无目标：Open SDG 无目标规则，按观测年均增速分档（1.5%/0.5%/0）")
+    res.say(f"no target: Open SDG no-target rule on d * cagr = {improvement:+.2%}/yr "
+            "(bands 1.5% / 0.5% / 0; no ratio)",
+            f"无目标：Open SDG 无目标规则，按改善方向计观测年均变化{improvement * 100:+.2f}%"
+            "（≥1.5% 进度正常，0.5%–1.5% 需加快，0–0.5% 进展有限，<0 倒退）")
     return True
 
 
@@ -562,9 +570,9 @@ def assess_series(plan: PlanSeries, acts: dict[int, Actual], method: str = "open
         if target_year is not None or not _assess_no_target(plan, acts, res):
             return None
     elif plan.measure == "flow":
-        _assess_flow(plan, acts, method, res)
+        _assess_flow(plan, acts, method, res, target_year)
     elif plan.measure == "growth_rate":
-        _assess_growth(plan, acts, method, res)
+        _assess_growth(plan, acts, method, res, target_year)
     else:
         _assess_trend(plan, acts, method, res, target)
     if res.status == "no_data" and res.target_year is None and target is not None:
@@ -595,7 +603,10 @@ def assess_progress(targets_df: pd.DataFrame, actuals_df: pd.DataFrame | None,
     method: "opensdg" or "unsd" (see the module docstring for formulas and extensions).
     target_year: judge against that year's targets (e.g. 2023 mid-term); default the last one.
     Columns: OUTPUT_COLUMNS; ``rule``/``rule_zh`` say how each row was judged; ratio_or_score is
-    NaN only where no number applies (no_data, same-year comparison, target equal to base).
+    NaN where no ratio or score applies (no_data, same-year comparison, target equal to base,
+    no target: the no-target rule judges the observed growth, which is in ``observed``).
+    ``observed``/``required`` are in each rule's own terms: fractions/yr for geometric rules,
+    units or pp per year for linear ones, the amount for flows, percent for growth-rate targets.
     Status ∈ met / on_track / needs_acceleration / limited / backwards / no_data.
     """
     if method not in METHODS:

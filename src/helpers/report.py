@@ -46,9 +46,11 @@ def _missing(value) -> bool:
         return False
 
 
-def format_value(value, unit: str, decimals: int = 2) -> str:
-    """A value with its unit, as a reader expects it: ``200亿元``, ``16%``, ``38.5万人``;
-    an index (unit 指数) is shown bare. Missing values (None/NaN) show as an em dash."""
+def format_value(value, unit: str, decimals: int = 4) -> str:
+    """A value with its unit, as a reader expects it: ``200亿元``, ``16%``, ``38.5万人``,
+    ``0.849万吨标准煤``; an index (unit 指数) is shown bare. Missing values (None/NaN) show as an
+    em dash. The default keeps every digit a document or an actual prints (up to 4 decimals);
+    pass ``decimals=2`` for computed quantities."""
     if _missing(value):
         return "—"
     number = format_number(value, decimals)
@@ -86,9 +88,9 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
         return "—"
     if rule == "linear":
         sign = "+" if change_per_year > 0 else ""
-        return f"{sign}{format_value(change_per_year, unit)}/年"
+        return f"{sign}{format_value(change_per_year, unit, 2)}/年"
     if rule == "flow":
-        return f"年均{format_value(change_per_year, unit)}"
+        return f"年均{format_value(change_per_year, unit, 2)}"
     if rule == "percentage_points":
         return f"{change_per_year:+.2f}".rstrip("0").rstrip(".") + "个百分点/年"
     raise AnalysisError(f"unknown growth rule {rule!r}")
@@ -687,7 +689,7 @@ def _stat_text(statistic: str, value: float, unit: str) -> str:
         return f"年均降{format_pct(value)}"
     if statistic == "pp_per_year":
         return f"{value:+.2f}".rstrip("0").rstrip(".") + "个百分点/年"
-    return f"{format_value(value, unit)}/年"
+    return f"{format_value(value, unit, 2)}/年"
 
 
 def standing_table(rep: DistrictReport) -> pd.DataFrame:
@@ -701,6 +703,8 @@ def standing_table(rep: DistrictReport) -> pd.DataFrame:
     t = rep.tidy[rep.tidy["statistic"] != "level"]
     rows = []
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
+        if stat == "cagr" and (grp["rule"] == "percentage_points").all():
+            continue  # a share is compared in percentage points; its relative growth would count it twice
         per = grp.groupby("district").size()
         if rep.slug not in per.index or len(per) < 2 or per.max() > 1:
             continue

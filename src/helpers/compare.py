@@ -13,6 +13,7 @@ import pandas as pd
 
 from .catalogue import load_catalogue
 from .districts import DISTRICTS
+from .formatting import stat_text
 from .growth import RULES, growth_table
 from .series import collapse_printings, is_table
 
@@ -108,18 +109,6 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     return out.reset_index(drop=True)[TIDY_COLUMNS]
 
 
-def _fmt_stat(value: float, stat: str, unit: str) -> str:
-    if value != value:
-        return "—"
-    if stat in ("cagr", "stated_rate"):
-        return f"{value * 100:+.2f}%/年"
-    if stat == "annual_reduction":
-        return f"−{value * 100:.2f}%/年"
-    if stat == "pp_per_year":
-        return f"{value:+.2f}个百分点/年"
-    return f"{value:+.4g}{unit}/年"
-
-
 def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.DataFrame:
     """Wide display table: one column per district (Chinese name), text cells.
 
@@ -167,7 +156,7 @@ def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.Data
                 row.update({n: "—" for n in names})
                 for dname, dg in sg.groupby("district_name", sort=False):
                     row[dname] = "；".join(
-                        f"{_fmt_stat(r.value, stat, r.unit)}（{r.year_from}–{r.year_to}）"
+                        f"{stat_text(stat, r.value, r.unit)}（{r.year_from}–{r.year_to}）"
                         + (f"[{r.name_zh}]" if len(ids) > 1 else "") for r in dg.itertuples(index=False))
                 rows.append(row)
     return pd.DataFrame(rows, columns=["concept", "indicator", "comparison", "basis", *names, "flag"])

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .districts import resolve_district
 from .errors import AnalysisError
+from .formatting import format_pct
 from .growth import (annual_reduction, cagr, compound_rates, doubling_rate, find_underlying,
                      plan_points, reduced_level, rule_for, segment_changes)
 from .series import is_table, table_series
@@ -57,10 +58,6 @@ def _name(indicator_id: str) -> str:
 def _base_printed_as_dash(df: pd.DataFrame, district: str, indicator_id: str) -> bool:
     rows = df[(df["district"] == district) & (df["indicator_id"] == indicator_id) & is_table(df)]
     return rows["quote"].str.contains("——", regex=False).any()
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.2f}%"
 
 
 def _rates_text(seg: pd.DataFrame) -> str:
@@ -129,12 +126,12 @@ def pledge_row(df: pd.DataFrame, district: str, indicator_id: str, factor: float
                    lfl_basis="增速复合：∏(1+g)^年数", doubling_pace=doubling_rate(n_rate, factor))
         rates = _rates_text(seg)
         row["caveat_zh"] = (f"增速目标（{rates}）本身是年增速，不能按倍数比较；按增速复合，"
-                            f"{n_rate}年后规模为基期的{m:.3f}倍（年均{_pct(row['lfl_cagr'])}），"
-                            f"{times}需年均{_pct(row['doubling_pace'])}")
+                            f"{n_rate}年后规模为基期的{m:.3f}倍（年均{format_pct(row['lfl_cagr'])}），"
+                            f"{times}需年均{format_pct(row['doubling_pace'])}")
         row["caveat_en"] = (f"a growth-rate target ({rates}) is already a yearly rate; compounded "
                             f"over {n_rate} years the underlying grows {m:.3f}x "
-                            f"({_pct(row['lfl_cagr'])}/yr); x{factor:g} needs "
-                            f"{_pct(row['doubling_pace'])}/yr")
+                            f"({format_pct(row['lfl_cagr'])}/yr); x{factor:g} needs "
+                            f"{format_pct(row['doubling_pace'])}/yr")
         if base is None:
             row["caveat_zh"] += "；未给出基数"
             row["caveat_en"] += "; no base given"
@@ -156,11 +153,11 @@ def pledge_row(df: pd.DataFrame, district: str, indicator_id: str, factor: float
             lvl, lvl_en = "底层指标", "the underlying level"
             row.update(base_value=0.0, unit="%")  # the reduction itself: 0 % → r %
         row["caveat_zh"] = (f"降低率目标：{lvl}（累计降{end_value:g}%，年均降"
-                            f"{_pct(row['annual_reduction'])}）；其倒数提高到{row['lfl_multiple']:.3f}倍"
-                            f"（年均{_pct(row['lfl_cagr'])}），不适用“翻番”")
+                            f"{format_pct(row['annual_reduction'])}）；其倒数提高到{row['lfl_multiple']:.3f}倍"
+                            f"（年均{format_pct(row['lfl_cagr'])}），不适用“翻番”")
         row["caveat_en"] = (f"a reduction target: {lvl_en} (-{end_value:g}% in total, "
-                            f"{_pct(row['annual_reduction'])}/yr); its inverse rises "
-                            f"{row['lfl_multiple']:.3f}x ({_pct(row['lfl_cagr'])}/yr); doubling does not apply")
+                            f"{format_pct(row['annual_reduction'])}/yr); its inverse rises "
+                            f"{row['lfl_multiple']:.3f}x ({format_pct(row['lfl_cagr'])}/yr); doubling does not apply")
         row["reduction_pct"] = end_value
         return row
 
@@ -284,14 +281,14 @@ def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -
         elif p["rule"] == "reduction":
             lvl = (f"{p['base_value']:g}→{p['end_value']:.4g}{p['unit']}"
                    if p["unit"] != "%" else "")
-            r["leap_zh"] = (f"{lvl}（累计降低{p['reduction_pct']:g}%，年均降{_pct(p['annual_reduction'])}），"
-                            f"其倒数（单位能耗产出）提高{(m - 1) * 100:.1f}%（年均{_pct(g)}）")
+            r["leap_zh"] = (f"{lvl}（累计降低{p['reduction_pct']:g}%，年均降{format_pct(p['annual_reduction'])}），"
+                            f"其倒数（单位能耗产出）提高{(m - 1) * 100:.1f}%（年均{format_pct(g)}）")
         elif p["rule"] == "stated_rate":
-            r["leap_zh"] = (f"逐年增速目标复合后年均{_pct(g)}（末年目标{p['end_value']:g}%），"
+            r["leap_zh"] = (f"逐年增速目标复合后年均{format_pct(g)}（末年目标{p['end_value']:g}%），"
                             f"{p['years']}年累计增长{(m - 1) * 100:.1f}%"
                             + ("（无基数）" if math.isnan(p["base_value"]) else ""))
         else:
             r["leap_zh"] = (f"{p['base_value']:g}→{p['end_value']:g}{p['unit']}，增长"
-                            f"{(m - 1) * 100:.1f}%，年均{_pct(g)}")
+                            f"{(m - 1) * 100:.1f}%，年均{format_pct(g)}")
         rows.append(r)
     return pd.DataFrame(rows)[LEAP_COLUMNS]

@@ -84,7 +84,7 @@ def wrap_label(text: str, width: int = 14) -> str:
 
 
 def _format(value: float, unit: str) -> str:
-    from .report import format_value
+    from .formatting import format_value
     return format_value(value, unit)
 
 

@@ -5,9 +5,8 @@ then displays the pieces; nothing here draws on global state or prints. Tables c
 DataFrames with Chinese headers and display strings (numbers with their units), and as HTML
 through :func:`html_table` (styled by :data:`REPORT_CSS`, no index, readable at laptop width).
 
-Number formats: values carry the catalogue unit (``200亿元``, ``16%``, ``38.5万人``; an index
-is bare); annual rates are percentages per year (``+7.45%/年``); shares change in
-percentage points (``+2个百分点/年``). Missing cells show an em dash "—", never a guess.
+Numbers are formatted by :mod:`helpers.formatting` (values with units, rates per year, "—"
+for a missing value, never a guess).
 """
 from __future__ import annotations
 
@@ -23,47 +22,8 @@ import pandas as pd
 
 from .districts import District, resolve_district
 from .errors import AnalysisError
+from .formatting import format_number, format_pct, format_value, is_missing, stat_text
 from .values import name_without_unit
-
-# --------------------------------------------------------------------------- number formats
-
-
-def format_number(value: float, decimals: int = 2) -> str:
-    """A number with thousands separators and at most ``decimals`` decimals, trailing zeros cut
-    (``1290.8`` → ``"1,290.8"``, ``100.0`` → ``"100"``, ``41.58`` → ``"41.58"``)."""
-    text = f"{float(value):,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _missing(value) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def format_value(value, unit: str, decimals: int = 4) -> str:
-    """A value with its unit, as a reader expects it: ``200亿元``, ``16%``, ``38.5万人``,
-    ``0.849万吨标准煤``; an index (unit 指数) is shown bare. Missing values (None/NaN) show as an
-    em dash. The default keeps every digit a document or an actual prints (up to 4 decimals);
-    pass ``decimals=2`` for computed quantities."""
-    if _missing(value):
-        return "—"
-    number = format_number(value, decimals)
-    return number if unit in ("指数", "") else f"{number}{unit}"
-
-
-def format_pct(fraction, decimals: int = 2, signed: bool = False) -> str:
-    """A fraction as a percentage: ``0.0745`` → ``"7.45%"`` (``"+7.45%"`` when signed)."""
-    if _missing(fraction):
-        return "—"
-    text = format_number(100 * float(fraction), decimals) + "%"
-    return f"+{text}" if signed and float(fraction) > 0 else text
-
 
 #: Short Chinese names of the growth rules (helpers.growth.MEASURE_RULES values).
 RULE_SHORT_ZH = {"geometric": "复合增速", "linear": "累计匀速", "flow": "年度流量",
@@ -79,12 +39,12 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
     flow → ``年均5.6家``; percentage_points → ``+2个百分点/年``.
     """
     if rule == "geometric":
-        return f"{format_pct(implied_annual, signed=True)}/年" if not _missing(implied_annual) else "—"
+        return f"{format_pct(implied_annual, signed=True)}/年" if not is_missing(implied_annual) else "—"
     if rule == "stated_rate":
-        return f"{format_pct(implied_annual)}/年" if not _missing(implied_annual) else "—"
+        return f"{format_pct(implied_annual)}/年" if not is_missing(implied_annual) else "—"
     if rule == "reduction":
-        return f"年均降{format_pct(implied_annual)}" if not _missing(implied_annual) else "—"
-    if _missing(change_per_year):
+        return f"年均降{format_pct(implied_annual)}" if not is_missing(implied_annual) else "—"
+    if is_missing(change_per_year):
         return "—"
     if rule == "linear":
         sign = "+" if change_per_year > 0 else ""
@@ -177,7 +137,7 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, group: str | 
         cells = []
         for c in cols:
             v = row[c]
-            text = "—" if _missing(v) or v == "" else (str(v) if c in raw else esc(str(v)))
+            text = "—" if is_missing(v) or v == "" else (str(v) if c in raw else esc(str(v)))
             cells.append(f"<td{cls(c)}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
@@ -649,7 +609,7 @@ def audit_findings_table(rep: DistrictReport) -> pd.DataFrame:
         "严重程度": [badge(SEVERITY_ZH[s], f"sev-{s}") for s in f["severity"]],
         "核查类型": [KIND_ZH.get(k, k) for k in f["kind"]],
         "指标": [rep.name_of(i) if i in rep.catalogue.index else i for i in f["indicator_id"]],
-        "年份": ["—" if _missing(y) else str(int(y)) for y in f["year"]],
+        "年份": ["—" if is_missing(y) else str(int(y)) for y in f["year"]],
         "说明": list(f["detail"]),
         "原文": list(f["quotes"]),
     })
@@ -682,16 +642,6 @@ def _years(a, b) -> str:
     return f"（{int(a)}）" if int(a) == int(b) else f"（{int(a)}–{int(b)}）"
 
 
-def _stat_text(statistic: str, value: float, unit: str) -> str:
-    if statistic in ("cagr", "stated_rate"):
-        return f"{format_pct(value, signed=statistic == 'cagr')}/年"
-    if statistic == "annual_reduction":
-        return f"年均降{format_pct(value)}"
-    if statistic == "pp_per_year":
-        return f"{value:+.2f}".rstrip("0").rstrip(".") + "个百分点/年"
-    return f"{format_value(value, unit, 2)}/年"
-
-
 def standing_table(rep: DistrictReport) -> pd.DataFrame:
     """Where the district stands among the others on shared indicators: for each indicator
     (same indicator_id, hence same unit and measure) and annualised statistic that this district
@@ -713,11 +663,11 @@ def standing_table(rep: DistrictReport) -> pd.DataFrame:
         grp = grp.sort_values("_score", ascending=False).assign(_rank=range(1, len(grp) + 1))
         me = grp[grp["district"] == rep.slug].iloc[0]
         unit = str(me["unit"])
-        others = "；".join(f"{r['district_name']} {_stat_text(stat, r['value'], unit)}"
+        others = "；".join(f"{r['district_name']} {stat_text(stat, r['value'], unit)}"
                           + _years(r["year_from"], r["year_to"])
                           for _, r in grp[grp["district"] != rep.slug].iterrows())
         rows.append({"指标": rep.name_of(iid), "比较口径": STATISTICS[stat][0],
-                     "本区": _stat_text(stat, me["value"], unit) + _years(me["year_from"], me["year_to"]),
+                     "本区": stat_text(stat, me["value"], unit) + _years(me["year_from"], me["year_to"]),
                      "排名": f"{int(me['_rank'])}/{len(grp)}", "其他区": others,
                      "_rank": int(me["_rank"]), "_n": len(grp), "_indicator_id": iid,
                      "_statistic": stat, "_value": float(me["value"])})
@@ -814,8 +764,8 @@ def progress_table(rep: DistrictReport) -> pd.DataFrame:
             "最新实际": f"{format_value(r['latest_actual'], unit)}（{int(r['latest_actual_year'])}）",
             "当年目标": format_value(r["year_target"], unit),
             "评估目标": (f"{format_value(r['target_value'], unit)}（{int(r['target_year'])}）"
-                     if not _missing(r["target_value"]) else "—"),
-            RATIO_LABEL[rep.method]: ("—" if _missing(r["ratio_or_score"])
+                     if not is_missing(r["target_value"]) else "—"),
+            RATIO_LABEL[rep.method]: ("—" if is_missing(r["ratio_or_score"])
                                      else format_number(r["ratio_or_score"], 2)),
             "判定方法": r["rule_zh"], "实际值来源": r["actual_source"],
         })

@@ -118,3 +118,11 @@ def test_two_builds_give_identical_bytes(raw_copy, tmp_path):
     rebuild(raw_copy, tmp_path / "b")
     for name in ("indicators.csv", "manifest.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_clean_files_are_readable_by_everyone_the_umask_allows(raw_copy, tmp_path):
+    # written through a temp file (mkstemp makes 0600), then given the usual 0666 & ~umask
+    from helpers.files import current_umask
+    rebuild(raw_copy, tmp_path / "c")
+    for name in ("indicators.csv", "manifest.json"):
+        assert (tmp_path / "c" / name).stat().st_mode & 0o777 == 0o666 & ~current_umask()

@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from . import paths
 from .catalogue import alias_for, load_catalogue
 from .districts import DISTRICTS
 from .errors import ConflictError, KitError, SourceError, UnknownUnitError
+from .files import atomic_write
 from .parsing import beilun, yinzhou
 from .parsing.curated import CURATED_GLOB, read_curated
 from .parsing.document import RawDocument
@@ -158,18 +157,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def table_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV bytes as written to data/clean: UTF-8 with BOM so Excel opens it cleanly."""
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
@@ -188,8 +175,8 @@ def write_outputs(df: pd.DataFrame, raw_dir: Path, clean_dir: Path) -> dict:
             f"{d}/{s}": int(n) for (d, s), n in df.groupby(["district", "section"]).size().items()},
         "inputs": {f"{p.parent.name}/{p.name}": _sha256(p) for p in inputs},
     }
-    _atomic_write(clean_dir / "indicators.csv", data)
-    _atomic_write(clean_dir / "manifest.json",
+    atomic_write(clean_dir / "indicators.csv", data)
+    atomic_write(clean_dir / "manifest.json",
                   (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return manifest
 

@@ -116,7 +116,8 @@ def cached_font_subset(text: str) -> bytes:
     """:func:`font_subset` of ``text``, memoised on disk by the set of characters (a report
     re-rendered from the same data reuses its subset; about 0.5 s saved per page)."""
     import hashlib
-    import os
+
+    from .files import atomic_write
     chars = "".join(sorted({ch for ch in text if ord(ch) > 0x7E and not ch.isspace()}))
     key = hashlib.sha1(f"{FONT_FILE}|{chars}".encode("utf-8")).hexdigest()[:20]
     folder = font_cache_dir()
@@ -125,10 +126,7 @@ def cached_font_subset(text: str) -> bytes:
         return path.read_bytes()
     data = font_subset(chars)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        atomic_write(path, data)
         old = sorted(folder.glob("*.otf"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-FONT_CACHE_SIZE]:
             stale.unlink(missing_ok=True)

@@ -46,7 +46,6 @@ import html
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -56,6 +55,7 @@ from pathlib import Path
 from . import paths
 from .districts import DISTRICTS, resolve_district
 from .errors import KitError, UnknownDistrictError
+from .files import atomic_write
 from .fonts import embed_web_font
 
 #: The report template (jupytext percent script with a ``parameters`` cell).
@@ -129,21 +129,6 @@ def is_kernel_start_error(exc: BaseException) -> bool:
     return any(marker in text for marker in KERNEL_START_ERRORS)
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and os.replace()."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def kernel_manager_class(log_path: Path):
     """A jupyter_client AsyncKernelManager subclass for report kernels.
 
@@ -165,12 +150,6 @@ def kernel_manager_class(log_path: Path):
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return ReportKernelManager
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def load_template(path: Path = REPORT_NOTEBOOK):

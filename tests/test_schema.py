@@ -29,3 +29,20 @@ def test_schema_rejects_broken_tables(indicators, breakage, message):
     with pytest.raises(pandera.errors.SchemaErrors) as exc:
         validate(broken)
     assert message in str(exc.value).lower() or message in str(exc.value)
+
+
+def test_edited_catalogue_is_read_again(tmp_path):
+    # an edit (e.g. a renamed indicator) must reach the next build in the same process
+    import os
+    import shutil
+
+    from helpers.catalogue import load_catalogue
+    from helpers.paths import CATALOGUE_CSV
+    path = tmp_path / "indicators.csv"
+    shutil.copy(CATALOGUE_CSV, path)
+    assert load_catalogue(path)["tax_per_mu"]["name_zh"] == "规上工业亩均税收"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("规上工业亩均税收,", "亩均税收（改）,", 1),
+                    encoding="utf-8-sig")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_catalogue(path)["tax_per_mu"]["name_zh"] == "亩均税收（改）"

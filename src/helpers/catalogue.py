@@ -63,9 +63,21 @@ def read_csv_rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
         raise SourceError(f"not UTF-8 ({exc.reason})", path) from None
 
 
-@lru_cache(maxsize=4)
+def _mtime(path: Path) -> int:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1  # read_csv_rows reports the missing file
+
+
 def load_catalogue(path: Path = CATALOGUE_CSV) -> dict[str, dict[str, str]]:
-    """indicator_id → catalogue entry, validated (units, measures, directions, unique ids)."""
+    """indicator_id → catalogue entry, validated (units, measures, directions, unique ids).
+    Cached per file modification time, so an edited catalogue is read again."""
+    return _load_catalogue(path, _mtime(path))
+
+
+@lru_cache(maxsize=4)
+def _load_catalogue(path: Path, _mtime_ns: int) -> dict[str, dict[str, str]]:
     entries: dict[str, dict[str, str]] = {}
     for row in read_csv_rows(path, CATALOGUE_COLUMNS):
         line, iid = row["_line"], row["indicator_id"]
@@ -88,9 +100,13 @@ def catalogue_frame(path: Path = CATALOGUE_CSV) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS).set_index("indicator_id")
 
 
-@lru_cache(maxsize=4)
 def load_aliases(path: Path = ALIASES_CSV) -> dict[tuple[str, str, str], dict[str, str]]:
-    """(district, name key, printed unit or '') → alias row."""
+    """(district, name key, printed unit or '') → alias row (cached per modification time)."""
+    return _load_aliases(path, _mtime(path))
+
+
+@lru_cache(maxsize=4)
+def _load_aliases(path: Path, _mtime_ns: int) -> dict[tuple[str, str, str], dict[str, str]]:
     aliases: dict[tuple[str, str, str], dict[str, str]] = {}
     for row in read_csv_rows(path, ALIAS_COLUMNS):
         unit = normalise_unit(row["printed_unit"], file=path, line=row["_line"]) \

@@ -13,6 +13,7 @@ import pytest
 
 from helpers import AnalysisError, UnknownDistrictError
 from helpers import fonts, plotting, report
+from helpers.compare import compare_districts
 
 FIXTURE = "tests/fixtures/actuals_synthetic.csv"
 
@@ -292,3 +293,6 @@ def test_standing_counts_a_share_once(indicators):
         st = report.standing_table(report.prepare_report(slug, df=indicators))
         assert st["_indicator_id"].is_unique
         assert list(st.loc[st["_indicator_id"] == "rd_share_of_revenue", "_statistic"]) == ["pp_per_year"]
+    # …and the growth-rate bars (03_compare, reports) never draw a share's relative growth as a rate
+    tidy = compare_districts(indicators)
+    assert "rd_share_of_revenue" not in set(report.shared_rates(tidy)["indicator_id"])

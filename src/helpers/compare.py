@@ -29,10 +29,14 @@ STATISTICS = {
     "avg_addition": ("年均新增", "unit/yr"),
     "avg_flow": ("年均流量", "unit/yr"),
     "pp_per_year": ("年均变化（百分点）", "pp/yr"),
+    "share_cagr": ("相对增速（占比的年均复合增速）", "/yr"),
 }
 ANNUAL_STAT = {"geometric": "cagr", "stated_rate": "stated_rate", "reduction": "annual_reduction",
                "linear": "avg_addition", "flow": "avg_flow", "percentage_points": "pp_per_year"}
-STAT_RULE = {v: k for k, v in ANNUAL_STAT.items()}
+#: The one annualised statistic per series that rankings use (a share's relative growth,
+#: ``share_cagr``, is shown beside its percentage points but never ranked or charted as a rate).
+PLAN_STATS = frozenset(ANNUAL_STAT.values())
+STAT_RULE = {**{v: k for k, v in ANNUAL_STAT.items()}, "share_cagr": "geometric"}
 
 
 def concept_of(indicator_id: str) -> str:
@@ -66,7 +70,8 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     indicator's unit). One annualised row per series, chosen by its rule: ``cagr`` (geometric,
     (v1/v0)^(1/n) - 1), ``stated_rate`` (growth-rate targets compounded), ``annual_reduction``
     (1 - (1 - r)^(1/n)), ``avg_addition`` (cumulative: end/n, unit/yr), ``avg_flow`` (mean
-    yearly amount), ``pp_per_year`` (shares; plus a ``cagr`` row for the relative growth).
+    yearly amount), ``pp_per_year`` (shares; plus a ``share_cagr`` row for the relative growth,
+    shown but never ranked).
     Rates are fractions per year. year_from/year_to are the years used. ``flag`` is set on every
     row of a concept whose districts use different measures.
     concepts: list of concept names (default: `shared_concepts`).
@@ -96,8 +101,8 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
         rows.append(dict(base, statistic=stat, year_from=g.base_year, year_to=g.end_year,
                          value=value, value_unit=unit, role=""))
         if g.rule == "percentage_points" and g.multiple == g.multiple:  # relative growth too
-            rows.append(dict(base, statistic="cagr", year_from=g.base_year, year_to=g.end_year,
-                             value=g.implied_annual, value_unit="/yr", role=""))
+            rows.append(dict(base, statistic="share_cagr", year_from=g.base_year,
+                             year_to=g.end_year, value=g.implied_annual, value_unit="/yr", role=""))
     out = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c != "flag"])
     flags = out.groupby("concept")["measure"].agg(_measure_flag)
     out["flag"] = out["concept"].map(flags).fillna("")
@@ -147,8 +152,7 @@ def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.Data
             for sg in groups:
                 ids = list(dict.fromkeys(sg["indicator_id"]))
                 mixed = len(ids) > 1 and sg["district"].nunique() > 1
-                basis = (f"{measure}：相对增速" if stat == "cagr" and measure == "share"
-                         else f"{measure}：{RULES[STAT_RULE[stat]][0]}")
+                basis = f"{measure}：{RULES[STAT_RULE[stat]][0]}"
                 row = dict(concept=concept, indicator="；".join(dict.fromkeys(sg["name_zh"])),
                            comparison=STATISTICS[stat][0], basis=basis,
                            flag="；".join(x for x in (cflag, "同一行含不同指标口径" if mixed else "")

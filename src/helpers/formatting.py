@@ -54,8 +54,8 @@ def stat_text(statistic: str, value: float, unit: str) -> str:
     (cagr), ``12%/年`` (stated_rate), ``年均降3.43%``, ``+2个百分点/年``, ``1,900亩/年``."""
     if is_missing(value):
         return "—"
-    if statistic in ("cagr", "stated_rate"):
-        return f"{format_pct(value, signed=statistic == 'cagr')}/年"
+    if statistic in ("cagr", "share_cagr", "stated_rate"):
+        return f"{format_pct(value, signed=statistic != 'stated_rate')}/年"
     if statistic == "annual_reduction":
         return f"年均降{format_pct(value)}"
     if statistic == "pp_per_year":

@@ -649,12 +649,10 @@ def standing_table(rep: DistrictReport) -> pd.DataFrame:
     (1 = fastest progress; for a lower-is-better level the fastest fall ranks first).
     Columns: 指标, 比较口径, 本区, 排名, 其他区; helper columns _rank, _n, _indicator_id,
     _statistic, _value for charts and the headline."""
-    from .compare import STATISTICS
-    t = rep.tidy[rep.tidy["statistic"] != "level"]
+    from .compare import PLAN_STATS, STATISTICS
+    t = rep.tidy[rep.tidy["statistic"].isin(PLAN_STATS)]
     rows = []
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
-        if stat == "cagr" and (grp["rule"] == "percentage_points").all():
-            continue  # a share is compared in percentage points; its relative growth would count it twice
         per = grp.groupby("district").size()
         if rep.slug not in per.index or len(per) < 2 or per.max() > 1:
             continue

@@ -15,7 +15,7 @@ from .catalogue import load_catalogue
 from .districts import DISTRICTS
 from .formatting import stat_text
 from .growth import RULES, growth_table
-from .series import collapse_printings, is_table
+from .series import collapse_printings, is_table, table_groups
 
 TIDY_COLUMNS = ["concept", "district", "district_name", "indicator_id", "name_zh", "measure",
                 "rule", "unit", "statistic", "year_from", "year_to", "value", "value_unit",
@@ -80,7 +80,7 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     wanted = set(concepts)
     ids = [i for i in df["indicator_id"].unique() if concept_of(i) in wanted]
     growth = growth_table(df, districts, indicator_ids=ids)
-    tab = df[is_table(df)]
+    groups = table_groups(df, districts)
     rows = []
     for g in growth.itertuples(index=False):
         concept = concept_of(g.indicator_id)
@@ -88,9 +88,7 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
                     district_name=DISTRICTS[g.district].name, indicator_id=g.indicator_id,
                     name_zh=g.name_zh, measure=g.measure, rule=g.rule, unit=g.unit,
                     base_kind=g.base_kind)
-        s = collapse_printings(tab[(tab["district"] == g.district)
-                                   & (tab["indicator_id"] == g.indicator_id)],
-                               f"{g.district}/{g.indicator_id}")
+        s = collapse_printings(groups[(g.district, g.indicator_id)], f"{g.district}/{g.indicator_id}")
         for p in s.itertuples(index=False):
             rows.append(dict(base, statistic="level", year_from=p.year, year_to=p.year,
                              value=p.value, value_unit=g.unit, role=p.role))

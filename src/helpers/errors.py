@@ -47,6 +47,11 @@ class AnalysisError(KitError, ValueError):
     """Input that makes an analysis meaningless (e.g. a geometric rate from a zero base)."""
 
 
+class NoBaselineError(AnalysisError):
+    """A district prints no base values, so there is nothing to measure a doubling or leap
+    against (name the indicators instead)."""
+
+
 class UnknownIndicatorError(SourceError):
     """An indicator_id or printed name that the catalogue and aliases do not know (or cannot
     tell apart)."""

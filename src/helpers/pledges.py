@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from .districts import resolve_district
-from .errors import AnalysisError
+from .errors import AnalysisError, NoBaselineError
 from .formatting import format_pct
 from .growth import (annual_reduction, cagr, compound_rates, doubling_rate, find_underlying,
                      plan_points, reduced_level, rule_for, segment_changes)
@@ -230,7 +230,7 @@ def _ids(df: pd.DataFrame, district: str, indicator_ids, default_beilun) -> list
     rows = df[(df["district"] == slug) & is_table(df) & (df["role"] == "baseline")]
     ids = list(dict.fromkeys(rows["indicator_id"]))
     if not ids:
-        raise AnalysisError(f"{slug}: no series with a printed base; name the indicators")
+        raise NoBaselineError(f"{slug}: no series with a printed base; name the indicators")
     return ids
 
 

@@ -242,13 +242,12 @@ def check_end_year(df: pd.DataFrame, district: str, end_year) -> int | None:
 def pledge_tables(df: pd.DataFrame, district: str):
     """(doubling_check, leap_check, note) for a district; both None with a Chinese note when the
     district prints no base values (nothing can be checked against a base)."""
+    from .errors import NoBaselineError
     from .pledges import doubling_check, leap_check
     slug = resolve_district(district).slug
     try:
         return doubling_check(df, slug), leap_check(df, slug), ""
-    except AnalysisError as exc:
-        if "no series with a printed base" not in str(exc):
-            raise
+    except NoBaselineError:
         return None, None, "方案未印基期值，无法按基期核验翻番或跃升幅度"
 
 
@@ -286,7 +285,7 @@ def prepare_report(district: str, end_year: int | None = None,
         label = "data/actuals/actuals.csv"
     else:
         label = ""
-    from .series import table_series
+    from .series import collapse_printings, table_groups
     ids = [iid for slug, iid in series_keys(df, d.slug)]
     narr = df[(df["district"] == d.slug) & is_narrative(df)]
     narrative_only = [i for i in dict.fromkeys(narr["indicator_id"]) if i not in ids]
@@ -300,7 +299,8 @@ def prepare_report(district: str, end_year: int | None = None,
         tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
         points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
-        series={iid: table_series(df, d.slug, iid) for iid in ids})
+        series={iid: collapse_printings(recs, f"{d.slug}/{iid}")
+                for (_, iid), recs in table_groups(df, d.slug).items()})
 
 
 # --------------------------------------------------------------------------- title and headline

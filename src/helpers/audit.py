@@ -30,7 +30,7 @@ import re
 
 import pandas as pd
 
-from .catalogue import load_catalogue
+from .catalogue import catalogue_entry
 from .districts import resolve_district
 from .errors import AnalysisError
 from .growth import cagr, compound_rates
@@ -58,10 +58,6 @@ LINKS: dict[tuple[str, str], str] = {
     ("beilun", "small_micro_parks_per_year"): "small_micro_parks_built_new_cumulative",
 }
 GEOMETRIC = ("level", "index", "stock")
-
-
-def _cat(indicator_id: str) -> dict:
-    return load_catalogue().get(indicator_id, {})
 
 
 def _clean(text: str) -> str:
@@ -290,9 +286,9 @@ def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
 def _stock_for(slug: str, new_id: str, unit: str, candidates: list[str]) -> str | None:
     if (slug, new_id) in LINKS:
         return LINKS[(slug, new_id)]
-    concept = _cat(new_id).get("concept")
-    same = [i for i in candidates if concept and _cat(i).get("concept") == concept
-            and _cat(i).get("unit") == unit]
+    concept = catalogue_entry(new_id).get("concept")
+    same = [i for i in candidates if concept and catalogue_entry(i).get("concept") == concept
+            and catalogue_entry(i).get("unit") == unit]
     return same[0] if len(same) == 1 else None
 
 
@@ -400,8 +396,8 @@ def _level_for(slug: str, rate_id: str, measures: dict[str, str]) -> str | None:
     stem = rate_id[: -len("_growth")] if rate_id.endswith("_growth") else None
     if stem and measures.get(stem) in GEOMETRIC:
         return stem
-    concept = _cat(rate_id).get("concept")
-    same = [i for i, m in measures.items() if concept and _cat(i).get("concept") == concept
+    concept = catalogue_entry(rate_id).get("concept")
+    same = [i for i, m in measures.items() if concept and catalogue_entry(i).get("concept") == concept
             and m in GEOMETRIC]
     return same[0] if len(same) == 1 else None
 
@@ -453,8 +449,8 @@ def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list
             rows = rate_rows + [r for r in d.plan(lid) if r["year"] in (s, t)]
             approx = _approximate(rate_rows)
             printed = f"（原文为“{approx}”，近似值）" if approx else ""
-            zh = (f"{_verdict_zh(status, sev)}：{s}–{t}年{_cat(lid).get('name_zh', lid)}"
-                  f"{_fmt(lv[s])}→{_fmt(lv[t])}，年均{lc * 100:.2f}%；{_cat(rid).get('name_zh', rid)}"
+            zh = (f"{_verdict_zh(status, sev)}：{s}–{t}年{catalogue_entry(lid).get('name_zh', lid)}"
+                  f"{_fmt(lv[s])}→{_fmt(lv[t])}，年均{lc * 100:.2f}%；{catalogue_entry(rid).get('name_zh', rid)}"
                   f"目标{rr.value:g}%，相差{diff * 100:+.2f}个百分点{printed}")
             en = (f"{'agree' if status == 'passed' else 'disagree'}: {lid} {_fmt(lv[s])} → "
                   f"{_fmt(lv[t])} ({s}–{t}) is {lc * 100:.2f}%/yr; {rid} target {rr.value:g}% "
@@ -471,7 +467,7 @@ def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list
             sev = "low" if abs(diff) <= 0.02 else "medium"
             rows = d.plan(rid) + d.plan(lid)
             zh = (f"{_verdict_zh(status, sev)}（全期）：{s0}–{t1}年"
-                  f"{_cat(lid).get('name_zh', lid)}{_fmt(lv[s0])}→{_fmt(lv[t1])}，年均{lc * 100:.2f}%"
+                  f"{catalogue_entry(lid).get('name_zh', lid)}{_fmt(lv[s0])}→{_fmt(lv[t1])}，年均{lc * 100:.2f}%"
                   f"（{lv[t1] / lv[s0]:.4f}倍）；增速目标复合后年均{gm * 100:.2f}%（{m:.4f}倍，"
                   f"{t1}年应为{_fmt(round(lv[s0] * m, 2))}），相差{diff * 100:+.2f}个百分点")
             en = (f"{'agree' if status == 'passed' else 'disagree'} (whole span): {lid} "

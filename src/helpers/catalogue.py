@@ -95,6 +95,16 @@ def _load_catalogue(path: Path, _mtime_ns: int) -> dict[str, dict[str, str]]:
     return entries
 
 
+def catalogue_entry(indicator_id: str) -> dict[str, str]:
+    """The catalogue row of an indicator ({} when the id is not catalogued)."""
+    return load_catalogue().get(indicator_id, {})
+
+
+def name_zh(indicator_id: str) -> str:
+    """The catalogue's Chinese name of an indicator (the id itself when it is not catalogued)."""
+    return catalogue_entry(indicator_id).get("name_zh", indicator_id)
+
+
 def catalogue_frame(path: Path = CATALOGUE_CSV) -> pd.DataFrame:
     rows = [{k: v for k, v in r.items() if k != "_line"} for r in load_catalogue(path).values()]
     return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS).set_index("indicator_id")

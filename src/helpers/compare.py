@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .catalogue import load_catalogue
+from .catalogue import catalogue_entry, load_catalogue
 from .districts import DISTRICTS
 from .formatting import stat_text
 from .growth import RULES, growth_table
@@ -41,7 +41,7 @@ STAT_RULE = {**{v: k for k, v in ANNUAL_STAT.items()}, "share_cagr": "geometric"
 
 def concept_of(indicator_id: str) -> str:
     """The catalogue concept of an indicator (the id itself when it has none)."""
-    return load_catalogue().get(indicator_id, {}).get("concept") or indicator_id
+    return catalogue_entry(indicator_id).get("concept") or indicator_id
 
 
 def shared_concepts(df: pd.DataFrame, districts=None) -> list[str]:

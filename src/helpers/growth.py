@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from .catalogue import load_catalogue
+from .catalogue import catalogue_entry, load_catalogue
 from .districts import resolve_district
 from .errors import AnalysisError
 from .series import collapse_printings, is_table, table_groups, table_series
@@ -274,15 +274,11 @@ def _segments_text(seg: pd.DataFrame, rule: str, unit: str) -> str:
     return "; ".join(parts)
 
 
-def _catalogue_entry(indicator_id: str) -> dict:
-    return load_catalogue().get(indicator_id, {})
-
-
 def find_underlying(df: pd.DataFrame, district: str, indicator_id: str, year: int):
     """For a reduction-rate indicator, the level of the same `concept` in the same district
     printed for ``year`` (e.g. Beilun energy_intensity 0.6 吨标准煤/万元 in 2020 for
     energy_intensity_reduction). Returns (indicator_id, value, unit) or None."""
-    concept = _catalogue_entry(indicator_id).get("concept")
+    concept = catalogue_entry(indicator_id).get("concept")
     if not concept:
         return None
     ids = [i for i, e in load_catalogue().items()
@@ -360,7 +356,7 @@ def describe_series(df: pd.DataFrame, district: str, indicator_id: str,
     n = y1 - y0
     nan = math.nan
     row = dict(district=d.slug, indicator_id=indicator_id,
-               name_zh=_catalogue_entry(indicator_id).get("name_zh", indicator_id),
+               name_zh=catalogue_entry(indicator_id).get("name_zh", indicator_id),
                measure=measure, unit=unit, direction=direction, rule=rule, rule_zh=RULES[rule][0],
                base_year=y0, base_value=v0, base_kind=base_kind, end_year=y1, end_value=v1,
                years=n, multiple=nan, implied_annual=nan, change_per_year=nan, total=nan,

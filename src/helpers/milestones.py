@@ -16,6 +16,7 @@ import math
 
 import pandas as pd
 
+from .catalogue import name_zh
 from .districts import resolve_district
 from .errors import AnalysisError
 from .growth import RULES, path_value, plan_points, rule_for
@@ -35,11 +36,6 @@ FIT_COLUMNS = [
     "path_value", "progress_share", "path_share", "gap", "relative_gap", "status", "status_zh",
 ]
 FITTED_RULES = ("geometric", "linear", "percentage_points", "reduction")
-
-
-def _name(indicator_id: str) -> str:
-    from .catalogue import load_catalogue
-    return load_catalogue().get(indicator_id, {}).get("name_zh", indicator_id)
 
 
 def classify(gap: float, tolerance: float) -> str:
@@ -89,7 +85,7 @@ def fit_series(df: pd.DataFrame, district: str, indicator_id: str, years=None,
                 gap = -gap
         status = classify(gap, tolerance)
         rows.append(dict(
-            district=d.slug, indicator_id=indicator_id, name_zh=_name(indicator_id),
+            district=d.slug, indicator_id=indicator_id, name_zh=name_zh(indicator_id),
             measure=measure, unit=unit, direction=direction, rule=rule, rule_zh=RULES[rule][0],
             start_year=y0, start_value=v0, start_kind=kind, end_year=yT, end_value=vT, year=y,
             milestone=m, path_value=p, progress_share=progress, path_share=path_share, gap=gap,

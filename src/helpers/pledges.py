@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from .catalogue import name_zh
 from .districts import resolve_district
 from .errors import AnalysisError, NoBaselineError
 from .formatting import format_pct
@@ -48,11 +49,6 @@ LEAP_COLUMNS = [
     "annual_reduction", "reduction_pct", "doubling_pace", "vs_doubling", "faster_than_doubling",
     "leap_zh", "note_zh", "note_en",
 ]
-
-
-def _name(indicator_id: str) -> str:
-    from .catalogue import load_catalogue
-    return load_catalogue().get(indicator_id, {}).get("name_zh", indicator_id)
 
 
 def _base_printed_as_dash(df: pd.DataFrame, district: str, indicator_id: str) -> bool:
@@ -107,7 +103,7 @@ def pledge_row(df: pd.DataFrame, district: str, indicator_id: str, factor: float
         raise AnalysisError(f"{d.slug}/{indicator_id}: end year {end_year} not after base {base_year}")
     pace = doubling_rate(n, factor)
     nan = math.nan
-    row = dict(district=d.slug, indicator_id=indicator_id, name_zh=_name(indicator_id),
+    row = dict(district=d.slug, indicator_id=indicator_id, name_zh=name_zh(indicator_id),
                measure=measure, unit=unit, rule=rule, base_year=base_year,
                base_value=float(base["value"]) if base is not None else nan,
                end_year=end_year, end_value=end_value, years=n, multiple=nan, implied_cagr=nan,
@@ -146,7 +142,7 @@ def pledge_row(df: pd.DataFrame, district: str, indicator_id: str, factor: float
         if under:
             uid, uv, uu = under
             row.update(base_value=uv, end_value=reduced_level(uv, r), multiple=1 - r, unit=uu)
-            lvl = (f"{_name(uid)}{uv:g}→{reduced_level(uv, r):.4g}{uu}")
+            lvl = (f"{name_zh(uid)}{uv:g}→{reduced_level(uv, r):.4g}{uu}")
             lvl_en = f"{uid} {uv:g} → {reduced_level(uv, r):.4g} {uu}"
         else:
             row.update(multiple=1 - r)

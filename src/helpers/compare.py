@@ -36,6 +36,8 @@ ANNUAL_STAT = {"geometric": "cagr", "stated_rate": "stated_rate", "reduction": "
 #: The one annualised statistic per series that rankings use (a share's relative growth,
 #: ``share_cagr``, is shown beside its percentage points but never ranked or charted as a rate).
 PLAN_STATS = frozenset(ANNUAL_STAT.values())
+#: Statistics that are rates (fractions per year, from growth_table's implied_annual).
+RATE_STATS = frozenset({"cagr", "share_cagr", "stated_rate", "annual_reduction"})
 STAT_RULE = {**{v: k for k, v in ANNUAL_STAT.items()}, "share_cagr": "geometric"}
 
 
@@ -93,8 +95,7 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
             rows.append(dict(base, statistic="level", year_from=p.year, year_to=p.year,
                              value=p.value, value_unit=g.unit, role=p.role))
         stat = ANNUAL_STAT[g.rule]
-        value = g.implied_annual if stat in ("cagr", "stated_rate", "annual_reduction") \
-            else g.change_per_year
+        value = g.implied_annual if stat in RATE_STATS else g.change_per_year
         unit = STATISTICS[stat][1].replace("unit", g.unit)
         rows.append(dict(base, statistic=stat, year_from=g.base_year, year_to=g.end_year,
                          value=value, value_unit=unit, role=""))

@@ -50,8 +50,9 @@ def format_pct(fraction, decimals: int = 2, signed: bool = False) -> str:
 
 
 def stat_text(statistic: str, value: float, unit: str) -> str:
-    """An annualised comparison statistic (helpers.compare.STATISTICS) in words: ``+7.45%/年``
-    (cagr), ``12%/年`` (stated_rate), ``年均降3.43%``, ``+2个百分点/年``, ``1,900亩/年``."""
+    """An annualised statistic (helpers.compare.STATISTICS) in words: ``+7.45%/年`` (cagr),
+    ``12%/年`` (stated_rate), ``年均降3.43%`` (annual_reduction), ``+1,900亩/年``
+    (avg_addition), ``年均5.6家`` (avg_flow), ``+2个百分点/年`` (pp_per_year)."""
     if is_missing(value):
         return "—"
     if statistic in ("cagr", "share_cagr", "stated_rate"):
@@ -60,4 +61,8 @@ def stat_text(statistic: str, value: float, unit: str) -> str:
         return f"年均降{format_pct(value)}"
     if statistic == "pp_per_year":
         return f"{value:+.2f}".rstrip("0").rstrip(".") + "个百分点/年"
-    return f"{format_value(value, unit, 2)}/年"
+    if statistic == "avg_addition":
+        return f"{'+' if value > 0 else ''}{format_value(value, unit, 2)}/年"
+    if statistic == "avg_flow":
+        return f"年均{format_value(value, unit, 2)}"
+    raise ValueError(f"unknown statistic {statistic!r}")

@@ -38,22 +38,11 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
     mean); reduction → ``年均降3.43%``; linear (cumulative) → ``+7家/年`` (average addition);
     flow → ``年均5.6家``; percentage_points → ``+2个百分点/年``.
     """
-    if rule == "geometric":
-        return f"{format_pct(implied_annual, signed=True)}/年" if not is_missing(implied_annual) else "—"
-    if rule == "stated_rate":
-        return f"{format_pct(implied_annual)}/年" if not is_missing(implied_annual) else "—"
-    if rule == "reduction":
-        return f"年均降{format_pct(implied_annual)}" if not is_missing(implied_annual) else "—"
-    if is_missing(change_per_year):
-        return "—"
-    if rule == "linear":
-        sign = "+" if change_per_year > 0 else ""
-        return f"{sign}{format_value(change_per_year, unit, 2)}/年"
-    if rule == "flow":
-        return f"年均{format_value(change_per_year, unit, 2)}"
-    if rule == "percentage_points":
-        return f"{change_per_year:+.2f}".rstrip("0").rstrip(".") + "个百分点/年"
-    raise AnalysisError(f"unknown growth rule {rule!r}")
+    from .compare import ANNUAL_STAT, RATE_STATS
+    if rule not in ANNUAL_STAT:
+        raise AnalysisError(f"unknown growth rule {rule!r}")
+    stat = ANNUAL_STAT[rule]
+    return stat_text(stat, implied_annual if stat in RATE_STATS else change_per_year, unit)
 
 
 # --------------------------------------------------------------------------- HTML tables

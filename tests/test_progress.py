@@ -452,6 +452,17 @@ def test_no_base_single_actual_interpolates_the_plan_path(value, status):
         assert "（几何插值）" in r.rule_zh
 
 
+def test_reduction_year_between_targets_follows_the_constant_reduction_path():
+    # 瓯海 任务清单: 单位工业增加值能耗下降 3% (2021), 9% (2023); 2022 on the same path as the
+    # milestone charts: 1 − √(0.97 × 0.91) = 6.048 % (a straight line would say 6 %)
+    ouhai = helpers.load_indicators("ouhai")
+    r = judge(ouhai, "energy_intensity_reduction", 2022, 6.02, district="ouhai")
+    assert r.year_target == pytest.approx(100 * (1 - (0.97 * 0.91) ** 0.5), abs=1e-9)
+    # from 0 in 2020: observed 1 − 0.9398^(1/2) = 3.057 %/yr vs required 1 − 0.91^(1/3) = 3.096 %/yr
+    assert r.ratio_or_score == pytest.approx((1 - 0.9398 ** 0.5) / (1 - 0.91 ** (1 / 3)), abs=1e-4)
+    assert r.status == "on_track"
+
+
 def test_no_base_two_actuals_use_the_first_as_base():
     # synthetic 2021: 100, 2022: 108 → cagr 0.08 vs required (121/100)**(1/2) - 1 = 0.10 → R = 0.8
     a = actuals(("ouhai", "tax_per_mu", 2021, 100), ("ouhai", "tax_per_mu", 2022, 108))

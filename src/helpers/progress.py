@@ -47,7 +47,7 @@ from .catalogue import load_catalogue
 from .data import NARRATIVE_SECTION
 from .districts import DISTRICTS, resolve_district
 from .errors import AnalysisError
-from .growth import cagr
+from .growth import cagr, path_value
 
 #: Status keys in report order, with their Chinese labels.
 STATUS_ZH: dict[str, str] = {
@@ -311,9 +311,10 @@ def _pick_year(years: list[int], target_year: int) -> int:
     return max(upto) if upto else min(years)
 
 
-def _interpolate(points: dict[int, float], year: int, geometric: bool) -> float | None:
-    """The value at ``year`` on the plan's own path: exact, or interpolated (geometric or linear)
-    between the nearest known years on either side; None outside them."""
+def _interpolate(points: dict[int, float], year: int, measure: str) -> float | None:
+    """The value at ``year`` on the plan's own path: exact, or between the nearest known years
+    on either side by the measure's path (helpers.growth.path_value: geometric for levels,
+    constant yearly reduction for reduction rates, linear otherwise); None outside them."""
     if year in points:
         return points[year]
     before = [y for y in points if y < year]
@@ -321,11 +322,10 @@ def _interpolate(points: dict[int, float], year: int, geometric: bool) -> float 
     if not before or not after:
         return None
     y0, y1 = max(before), min(after)
-    v0, v1 = points[y0], points[y1]
-    w = (year - y0) / (y1 - y0)
-    if geometric and v0 > 0 and v1 > 0:
-        return v0 * (v1 / v0) ** w
-    return v0 + (v1 - v0) * w
+    try:
+        return path_value(points[y0], points[y1], y0, y1, year, measure)
+    except AnalysisError:  # e.g. a non-positive level: no geometric path, take the straight line
+        return points[y0] + (points[y1] - points[y0]) * (year - y0) / (y1 - y0)
 
 
 def _final_target(plan: PlanSeries, target_year: int | None) -> tuple[int, float] | None:
@@ -409,9 +409,9 @@ def _assess_trend(plan: PlanSeries, acts: dict[int, Actual], method: str, res: R
     path = dict(plan.targets)
     if start is not None:
         path.setdefault(start[0], start[1])
-    res.year_target = _interpolate(path, t, m in GEOMETRIC_MEASURES)
+    res.year_target = _interpolate(path, t, m)
     if start is None:
-        _assess_same_year(plan, res, m in GEOMETRIC_MEASURES)
+        _assess_same_year(plan, res)
         return
     res.base_year, res.base_value = start
     b, v_b, v_t = start[0], start[1], res.actual_value
@@ -442,7 +442,12 @@ def _assess_trend(plan: PlanSeries, acts: dict[int, Actual], method: str, res: R
     _grade(res, method, deadline=True, direction=plan.direction)
 
 
-def _assess_same_year(plan: PlanSeries, res: Result, geometric: bool) -> None:
+#: How ``_interpolate`` fills a year between two targets, by measure, for the reader.
+INTERPOLATION_ZH = {"level": "几何插值", "stock": "几何插值", "index": "几何插值",
+                    "reduction_rate": "按年均降幅插值"}
+
+
+def _assess_same_year(plan: PlanSeries, res: Result) -> None:
     """No base at all: compare the actual with the plan's target for the same year only
     (interpolated between neighbouring target years; after the target year, the final target)."""
     t = res.actual_year
@@ -457,7 +462,7 @@ def _assess_same_year(plan: PlanSeries, res: Result, geometric: bool) -> None:
         how_en, how_zh = " (after the target year: final target)", "（目标年已过，取最终目标）"
     else:
         how_en = " (interpolated)"
-        how_zh = "（几何插值）" if geometric else "（线性插值）"
+        how_zh = f"（{INTERPOLATION_ZH.get(plan.measure, '线性插值')}）"
     if res.year_target is None:
         res.status = "no_data"
         res.say("no base and no target for the actual's year: cannot be assessed",

@@ -296,3 +296,11 @@ def test_standing_counts_a_share_once(indicators):
     # …and the growth-rate bars (03_compare, reports) never draw a share's relative growth as a rate
     tidy = compare_districts(indicators)
     assert "rd_share_of_revenue" not in set(report.shared_rates(tidy)["indicator_id"])
+
+
+def test_one_year_base_of_a_cumulative_series_is_labelled(indicators):
+    # 附件1 "累计新增高技术制造业投资 22.6亿 … 180 亿": 22.6 is 2020's own investment, not a
+    # cumulative start; the table says so and the implied change counts from 0 (180/5 = 36/年)
+    t = report.indicator_table(report.prepare_report("beilun", df=indicators)).set_index("指标")
+    row = t.loc["累计新增高技术制造业投资"]
+    assert row["基期值"] == "22.6亿元（2020年单年值）" and row["隐含年均变化"] == "+36亿元/年"

@@ -447,6 +447,10 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
         row = {"类别": group_label(first.loc[iid]), "指标": rep.name_of(iid)}
         row["基期值"] = (f"{format_value(base['value'].iloc[0], unit)}（{int(base['year'].iloc[0])}）"
                       if len(base) else "—")
+        if len(base) and iid in growth.index and growth.loc[iid, "base_kind"] == "implicit_zero":
+            # a cumulative series whose printed base is one year's amount (Beilun 高技术制造业投资
+            # 22.6 亿元 in 2020): say so, the yearly change counts from 0
+            row["基期值"] = row["基期值"].replace("）", "年单年值）")
         for y in years:
             row[f"{y}年"] = format_value(targ[y], unit) if y in targ else "—"
         if iid in growth.index:

@@ -364,7 +364,7 @@ def headline_facts(rep: DistrictReport) -> list[str]:
     facts += pledge_facts(rep)
     top = steepest_growth(rep)
     if top is not None:
-        facts.append(f"要求最陡的增长：{top['name_zh']}，{format_value(top['base_value'], top['unit'])}"
+        facts.append(f"要求最陡的增长：{rep.name_of(top['indicator_id'])}，{format_value(top['base_value'], top['unit'])}"
                      f"（{int(top['base_year'])}）→ {format_value(top['end_value'], top['unit'])}"
                      f"（{int(top['end_year'])}），年均 {format_pct(top['implied_annual'], signed=True)}")
     if len(rep.fit):
@@ -681,8 +681,7 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None)
     least two districts print with the same indicator_id, for ranking charts.
     Columns: indicator_id, group (Chinese name), district, label (district name and years),
     value (%/yr)."""
-    from .catalogue import load_catalogue
-    names = {k: v["name_zh"] for k, v in load_catalogue().items()}
+    from .catalogue import name_zh
     t = tidy[tidy["statistic"].isin(["cagr", "stated_rate"])]
     if indicator_ids is not None:
         t = t[t["indicator_id"].isin(list(indicator_ids))]
@@ -692,7 +691,7 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None)
             continue
         for _, r in grp.iterrows():
             rows.append({"indicator_id": iid,
-                         "group": names[iid] + ("（增速目标）" if stat == "stated_rate" else ""),
+                         "group": name_zh(iid) + ("（增速目标）" if stat == "stated_rate" else ""),
                          "district": r["district"],
                          "label": f"{r['district_name']}\n{int(r['year_from'])}–{int(r['year_to'])}",
                          "value": 100 * float(r["value"])})

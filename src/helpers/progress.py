@@ -487,14 +487,20 @@ def _assess_flow(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Re
                 "无与年度目标同年的实际值" if acts else "无实际值")
         return
     t = max(years)
-    target = plan.targets[t]
-    res.actual_year, res.actual_value, res.source = t, acts[t].value, acts[t].source
-    res.target_year, res.target_value, res.year_target = t, target, target
-    res.base_kind = "zero"
-    res.observed, res.required = res.actual_value, target
-    res.ratio = math.nan if target == 0 else res.actual_value / abs(target)
+    _ratio_to_year_target(res, acts[t], t, t, plan.targets[t], "zero")
     res.say(f"flow: actual {t} / target {t}", f"年度流量：{t}年实际÷{t}年目标")
     _grade(res, method, deadline=True, direction=plan.direction)
+
+
+def _ratio_to_year_target(res: Result, actual: Actual, year: int, target_year: int,
+                          target: float, base_kind: str) -> None:
+    """Flows and growth-rate targets: no path, just R = actual / |target| (NaN for a zero
+    target), with the actual and the target it is held against recorded on ``res``."""
+    res.actual_year, res.actual_value, res.source = year, actual.value, actual.source
+    res.target_year, res.target_value, res.year_target = target_year, target, target
+    res.base_kind = base_kind
+    res.observed, res.required = actual.value, target
+    res.ratio = math.nan if target == 0 else actual.value / abs(target)
 
 
 def _growth_target_year(plan: PlanSeries, t: int) -> int:
@@ -517,12 +523,7 @@ def _assess_growth(plan: PlanSeries, acts: dict[int, Actual], method: str, res: 
         return
     t = max(years)
     ty = _growth_target_year(plan, t)
-    g_req = plan.targets[ty]
-    res.actual_year, res.actual_value, res.source = t, acts[t].value, acts[t].source
-    res.target_year, res.target_value, res.year_target = ty, g_req, g_req
-    res.base_kind = "none_needed"
-    res.observed, res.required = res.actual_value, g_req
-    res.ratio = math.nan if g_req == 0 else res.actual_value / abs(g_req)
+    _ratio_to_year_target(res, acts[t], t, ty, plan.targets[ty], "none_needed")
     which = "" if ty == t else f"（当年无目标，取{ty}年目标增速）"
     res.say(f"growth rate: observed {t} / target rate {ty} (pp ratio, base not used)",
             f"增速目标：{t}年实际增速÷目标增速{which}")

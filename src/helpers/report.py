@@ -186,6 +186,11 @@ class DistrictReport:
         return str(self.catalogue.loc[indicator_id, "name_zh"])
 
     @cached_property
+    def standing(self) -> pd.DataFrame:
+        """:func:`standing_table` of this report, computed once (headline, table and chart)."""
+        return _standing_table(self)
+
+    @cached_property
     def printed_names(self) -> dict[str, str]:
         """indicator_id → this district's printed name, for indicators other districts share."""
         from .series import is_table
@@ -636,6 +641,12 @@ def _years(a, b) -> str:
 
 
 def standing_table(rep: DistrictReport) -> pd.DataFrame:
+    """Where the district stands among the others on shared indicators (see _standing_table);
+    computed once per report."""
+    return rep.standing
+
+
+def _standing_table(rep: DistrictReport) -> pd.DataFrame:
     """Where the district stands among the others on shared indicators: for each indicator
     (same indicator_id, hence same unit and measure) and annualised statistic that this district
     and at least one other plan, the rank of this district's planned yearly change

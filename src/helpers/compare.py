@@ -3,7 +3,9 @@
 The districts' plans run over different years (Beilun 2020→2025, Yinzhou 2022→2027, Zhenhai
 2020→2025, Ouhai 2020 base with 2021 and 2023 targets), so they are put side by side two ways: levels in years that
 at least two districts print, and annualised change over each plan's own years (with the years
-shown). Annualised change follows each series' measure (`helpers.growth.MEASURE_RULES`);
+shown). Every series a plan prints counts — table values, else the narrative's (a prose-only
+plan, a single 2023 target): a one-point series has no growth rate but its level is still
+compared with the other districts' levels of the same year (`level_comparison`). Annualised change follows each series' measure (`helpers.growth.MEASURE_RULES`);
 a concept whose districts use different measures (a stock against a yearly flow …) is flagged,
 never compared as if equal.
 """
@@ -13,13 +15,15 @@ import pandas as pd
 
 from .catalogue import catalogue_entry, load_catalogue
 from .districts import DISTRICTS
-from .formatting import stat_text
-from .growth import RULES, growth_table
-from .series import collapse_printings, is_table, table_groups
+from .data import NARRATIVE_SECTION
+from .errors import AnalysisError
+from .formatting import format_value, stat_text
+from .growth import RULES, growth_table, rule_for
+from .series import collapse_series, is_narrative, is_table, plan_groups
 
 TIDY_COLUMNS = ["concept", "district", "district_name", "indicator_id", "name_zh", "measure",
                 "rule", "unit", "statistic", "year_from", "year_to", "value", "value_unit",
-                "role", "base_kind", "flag"]
+                "role", "base_kind", "origin", "flag"]
 #: statistic → (label in tables, unit label); rates are fractions per year.
 STATISTICS = {
     "level": ("水平", None),
@@ -47,8 +51,9 @@ def concept_of(indicator_id: str) -> str:
 
 
 def shared_concepts(df: pd.DataFrame, districts=None) -> list[str]:
-    """Concepts with table values in at least two districts, in catalogue order."""
-    tab = df[is_table(df)]
+    """Concepts with plan values (table or narrative) in at least two districts, in catalogue
+    order."""
+    tab = df[is_table(df) | is_narrative(df)]
     if districts is not None:
         from .series import district_slugs
         tab = tab[tab["district"].isin(district_slugs(df, districts))]
@@ -68,8 +73,10 @@ def _measure_flag(measures) -> str:
 def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.DataFrame:
     """Tidy frame: one row per (concept, district, indicator, statistic, years).
 
-    statistic ``level``: each printed table value (year_from = year_to = its year, value in the
-    indicator's unit). One annualised row per series, chosen by its rule: ``cagr`` (geometric,
+    statistic ``level``: each printed value of every plan series — table values, completed
+    by the narrative (helpers.series.collapse_best), one-point series included (year_from =
+    year_to = its year, value in the indicator's unit; ``origin`` table | narrative, and
+    table+narrative on an annualised row using both). One annualised row per series that has one, chosen by its rule: ``cagr`` (geometric,
     (v1/v0)^(1/n) - 1), ``stated_rate`` (growth-rate targets compounded), ``annual_reduction``
     (1 - (1 - r)^(1/n)), ``avg_addition`` (cumulative: end/n, unit/yr), ``avg_flow`` (mean
     yearly amount), ``pp_per_year`` (shares; plus a ``share_cagr`` row for the relative growth,
@@ -81,27 +88,39 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     concepts = shared_concepts(df, districts) if concepts is None else list(concepts)
     wanted = set(concepts)
     ids = [i for i in df["indicator_id"].unique() if concept_of(i) in wanted]
-    growth = growth_table(df, districts, indicator_ids=ids)
-    groups = table_groups(df, districts)
+    growth = growth_table(df, districts, indicator_ids=ids, source="best")
+    growth = {(g.district, g.indicator_id): g for g in growth.itertuples(index=False)}
     rows = []
-    for g in growth.itertuples(index=False):
-        concept = concept_of(g.indicator_id)
-        base = dict(concept=concept, district=g.district,
-                    district_name=DISTRICTS[g.district].name, indicator_id=g.indicator_id,
-                    name_zh=g.name_zh, measure=g.measure, rule=g.rule, unit=g.unit,
-                    base_kind=g.base_kind)
-        s = collapse_printings(groups[(g.district, g.indicator_id)], f"{g.district}/{g.indicator_id}")
+    for (slug, iid), recs in plan_groups(df, districts, "best").items():
+        if iid not in set(ids):
+            continue
+        try:
+            s = collapse_series(recs, f"{slug}/{iid}", "best")
+        except AnalysisError:
+            continue  # growth_table lists it in attrs["skipped"]; the audit reports it
+        g = growth.get((slug, iid))
+        unit = str(s["unit"].iloc[0])
+        base = dict(concept=concept_of(iid), district=slug, district_name=DISTRICTS[slug].name,
+                    indicator_id=iid, name_zh=catalogue_entry(iid).get("name_zh", iid),
+                    measure=str(s["measure"].iloc[0]), rule=rule_for(str(s["measure"].iloc[0])),
+                    unit=unit, base_kind=g.base_kind if g is not None else "none")
         for p in s.itertuples(index=False):
             rows.append(dict(base, statistic="level", year_from=p.year, year_to=p.year,
-                             value=p.value, value_unit=g.unit, role=p.role))
+                             value=p.value, value_unit=unit, role=p.role,
+                             origin="narrative" if p.section == NARRATIVE_SECTION else "table"))
+        if g is None:  # one value only: compared as a level, no annualised change
+            continue
+        origins = {"narrative" if x == NARRATIVE_SECTION else "table" for x in s["section"]}
+        origin = "table+narrative" if len(origins) > 1 else origins.pop()
         stat = ANNUAL_STAT[g.rule]
         value = g.implied_annual if stat in RATE_STATS else g.change_per_year
-        unit = STATISTICS[stat][1].replace("unit", g.unit)
+        vunit = STATISTICS[stat][1].replace("unit", g.unit)
         rows.append(dict(base, statistic=stat, year_from=g.base_year, year_to=g.end_year,
-                         value=value, value_unit=unit, role=""))
+                         value=value, value_unit=vunit, role="", origin=origin))
         if g.rule == "percentage_points" and g.multiple == g.multiple:  # relative growth too
             rows.append(dict(base, statistic="share_cagr", year_from=g.base_year,
-                             year_to=g.end_year, value=g.implied_annual, value_unit="/yr", role=""))
+                             year_to=g.end_year, value=g.implied_annual, value_unit="/yr",
+                             role="", origin=origin))
     out = pd.DataFrame(rows, columns=[c for c in TIDY_COLUMNS if c != "flag"])
     flags = out.groupby("concept")["measure"].agg(_measure_flag)
     out["flag"] = out["concept"].map(flags).fillna("")
@@ -138,7 +157,8 @@ def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.Data
                            comparison=f"{year}年数值", basis=yg["unit"].iloc[0], flag=cflag)
                 row.update({n: "—" for n in names})
                 for r in yg.itertuples(index=False):
-                    row[r.district_name] = f"{r.value:g}" + ("（基数）" if r.role == "baseline" else "")
+                    row[r.district_name] = f"{r.value:g}" + ("（基数）" if r.role == "baseline" else "") \
+                        + ("（正文）" if r.origin == "narrative" else "")
                 rows.append(row)
         an = cg[cg["statistic"] != "level"]
         for (measure, stat), mg in an.groupby(["measure", "statistic"], sort=False):
@@ -163,3 +183,52 @@ def comparison_table(df: pd.DataFrame, concepts=None, districts=None) -> pd.Data
                         + (f"[{r.name_zh}]" if len(ids) > 1 else "") for r in dg.itertuples(index=False))
                 rows.append(row)
     return pd.DataFrame(rows, columns=["concept", "indicator", "comparison", "basis", *names, "flag"])
+
+
+#: Measures whose printed values can be ranked across districts in the same year. Cumulative
+#: counts and cumulative reduction rates start from each plan's own base year, so equal years
+#: do not make them comparable.
+LEVEL_MEASURES = ("level", "stock", "index", "share", "flow", "growth_rate")
+LEVEL_COLUMNS = ["indicator_id", "name_zh", "measure", "unit", "direction", "year", "district",
+                 "district_name", "value", "role", "origin", "rank", "n"]
+
+
+def level_comparison(df: pd.DataFrame, concepts=None, districts=None, year=None) -> pd.DataFrame:
+    """Levels at a common year: for each indicator (same indicator_id, so same unit and
+    measure, a measure of LEVEL_MEASURES) printed by at least two districts in one year, every
+    district's value in that year, ranked (1 = best: highest, or lowest for a lower-is-better
+    indicator). A single printed value counts like any other — 亩均税收 2023: 北仑 46.8,
+    鄞州 34.2, 镇海 103, 瓯海 53.13.
+
+    year: the year to compare (default per indicator: the year most districts print, the
+    latest on a tie). df: the indicator table or a tidy frame from `compare_districts`.
+    Columns: LEVEL_COLUMNS (role baseline|target; origin table|narrative; n districts ranked).
+    """
+    tidy = df if "statistic" in df.columns else compare_districts(df, concepts, districts)
+    lv = tidy[(tidy["statistic"] == "level") & tidy["measure"].isin(LEVEL_MEASURES)]
+    rows = []
+    for iid, ig in lv.groupby("indicator_id", sort=False):
+        per_year = ig.groupby("year_from")["district"].nunique()
+        per_year = per_year[per_year >= 2]
+        if year is not None:
+            per_year = per_year[per_year.index == int(year)]
+        if per_year.empty:
+            continue
+        best = max(per_year.index, key=lambda y: (per_year[y], y))
+        yg = ig[ig["year_from"] == best]
+        lower = str(catalogue_entry(iid).get("direction", "higher")) == "lower"
+        yg = yg.sort_values("value", ascending=lower, kind="stable")
+        for rank, r in enumerate(yg.itertuples(index=False), start=1):
+            rows.append(dict(indicator_id=iid, name_zh=r.name_zh, measure=r.measure, unit=r.unit,
+                             direction="lower" if lower else "higher", year=int(best),
+                             district=r.district, district_name=r.district_name,
+                             value=float(r.value), role=r.role, origin=r.origin, rank=rank,
+                             n=len(yg)))
+    return pd.DataFrame(rows, columns=LEVEL_COLUMNS)
+
+
+def level_text(value: float, unit: str, role: str = "target", origin: str = "table") -> str:
+    """A compared level as shown: the value with its unit, marked （基数） for a base-year value
+    and （正文） for a value read from the text."""
+    return (format_value(value, unit) + ("（基数）" if role == "baseline" else "")
+            + ("（正文）" if origin == "narrative" else ""))

@@ -15,7 +15,7 @@ import pandas as pd
 from .catalogue import catalogue_entry, load_catalogue
 from .districts import resolve_district
 from .errors import AnalysisError
-from .series import collapse_printings, is_table, table_groups, table_series
+from .series import collapse_series, is_table, plan_groups, table_series
 
 
 def _finite(x, name: str) -> float:
@@ -410,8 +410,10 @@ def describe_series(df: pd.DataFrame, district: str, indicator_id: str,
 
 def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
                  rate_tol: float = 0.005, rel_tol: float = 0.05,
-                 indicator_ids=None) -> pd.DataFrame:
-    """Growth of every table series, per district × indicator, with the rule used.
+                 indicator_ids=None, source: str = "table") -> pd.DataFrame:
+    """Growth of every table series (source="best": every plan series, tables completed by
+    the narrative, see helpers.series.collapse_best), per district × indicator, with the rule
+    used.
 
     Columns: district, indicator_id, name_zh, measure, unit, direction, rule, rule_zh,
     base_year, base_value, base_kind (baseline | first_target | implicit_zero | none), end_year,
@@ -434,11 +436,11 @@ def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
     """
     rows, skipped = [], []
     wanted = None if indicator_ids is None else set(indicator_ids)
-    for (slug, iid), recs in table_groups(df, district).items():
+    for (slug, iid), recs in plan_groups(df, district, source).items():
         if wanted is not None and iid not in wanted:
             continue
         try:
-            series = collapse_printings(recs, f"{slug}/{iid}")
+            series = collapse_series(recs, f"{slug}/{iid}", source)
             rows.append(describe_series(df, slug, iid, rate_tol, rel_tol, series=series))
         except AnalysisError as exc:
             if errors == "raise":

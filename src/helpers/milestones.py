@@ -20,7 +20,7 @@ from .catalogue import name_zh
 from .districts import resolve_district
 from .errors import AnalysisError
 from .growth import RULES, path_value, plan_points, rule_for
-from .series import collapse_printings, table_groups, table_series
+from .series import collapse_series, plan_groups, table_series
 
 #: The plans' intermediate milestone years (Beilun Annex 1: 2023 within 2020–2025; Yinzhou
 #: Annex 1: 2023 and 2025 within 2022–2027; Zhenhai Tables 1–2: 2023 within 2020–2025).
@@ -95,8 +95,9 @@ def fit_series(df: pd.DataFrame, district: str, indicator_id: str, years=None,
 
 
 def milestone_fit(df: pd.DataFrame, district=None, years=None,
-                  tolerance: float = 0.05) -> pd.DataFrame:
-    """Every milestone of every fitted table series against its smooth path.
+                  tolerance: float = 0.05, source: str = "table") -> pd.DataFrame:
+    """Every milestone of every fitted table series (source="best": every plan series, tables
+    completed by the narrative) against its smooth path.
 
     One row per (district, indicator, milestone year); columns FIT_COLUMNS:
     start_* (start point: printed base, first target, or implicit 0 for cumulative counts and
@@ -111,9 +112,9 @@ def milestone_fit(df: pd.DataFrame, district=None, years=None,
     progress 0.506 vs path 0.557, gap -0.051 → behind.
     """
     rows, skipped = [], []
-    for (slug, iid), recs in table_groups(df, district).items():
+    for (slug, iid), recs in plan_groups(df, district, source).items():
         try:
-            series = collapse_printings(recs, f"{slug}/{iid}")
+            series = collapse_series(recs, f"{slug}/{iid}", source)
             rows += fit_series(df, slug, iid, years, tolerance, series=series)
         except AnalysisError as exc:
             skipped.append({"district": slug, "indicator_id": iid, "reason": str(exc)})

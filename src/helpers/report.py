@@ -152,7 +152,7 @@ class DistrictReport:
     method: str  # progress method key (helpers.progress.METHODS)
     actuals: pd.DataFrame  # load_actuals() rows of every district
     actuals_label: str  # where the actuals came from, for the reader
-    series_ids: list[str]  # table series of the district, in table order
+    series_ids: list[str]  # every plan series: table ones in table order, then narrative-only
     narrative_only: list[str]  # indicators printed only in the narrative
     growth: pd.DataFrame
     doubling: pd.DataFrame | None
@@ -164,7 +164,7 @@ class DistrictReport:
     progress: pd.DataFrame
     points: pd.DataFrame
     catalogue: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    series: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)  # table_series
+    series: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)  # collapse_best
 
     @property
     def slug(self) -> str:
@@ -201,19 +201,22 @@ class DistrictReport:
 
 
 def concepts_of_district(df: pd.DataFrame, slug: str) -> list[str]:
-    """Shared concepts (table values in two or more districts) that this district prints —
+    """Shared concepts (plan values in two or more districts) that this district prints —
     all a report compares, so the other concepts need not be computed."""
     from .compare import concept_of, shared_concepts
-    from .series import is_table
-    own = {concept_of(i) for i in df.loc[(df["district"] == slug) & is_table(df), "indicator_id"]}
+    from .series import is_narrative, is_table
+    mine = (df["district"] == slug) & (is_table(df) | is_narrative(df))
+    own = {concept_of(i) for i in df.loc[mine, "indicator_id"]}
     return [c for c in shared_concepts(df) if c in own]
 
 
 def target_years(df: pd.DataFrame, district: str) -> list[int]:
-    """Years in which the district's tables print targets, ascending."""
-    from .series import is_table
+    """Years in which the district's plan (tables, or the text for what no table prints)
+    sets targets, ascending."""
+    from .series import is_narrative, is_table
     slug = resolve_district(district).slug
-    rows = df[(df["district"] == slug) & is_table(df) & (df["role"] == "target")]
+    rows = df[(df["district"] == slug) & (is_table(df) | is_narrative(df))
+              & (df["role"] == "target")]
     return sorted(int(y) for y in rows["year"].unique())
 
 
@@ -264,7 +267,7 @@ def prepare_report(district: str, end_year: int | None = None,
     from .growth import growth_table
     from .milestones import milestone_fit
     from .progress import actual_points, assess_progress
-    from .series import is_narrative, series_keys
+    from .series import collapse_best, is_table, plan_groups
 
     d = resolve_district(district)
     df = load_indicators() if df is None else df
@@ -279,22 +282,22 @@ def prepare_report(district: str, end_year: int | None = None,
         label = "data/actuals/actuals.csv"
     else:
         label = ""
-    from .series import collapse_printings, table_groups
-    ids = [iid for slug, iid in series_keys(df, d.slug)]
-    narr = df[(df["district"] == d.slug) & is_narrative(df)]
-    narrative_only = [i for i in dict.fromkeys(narr["indicator_id"]) if i not in ids]
-    doubling, leap, pledge_note = pledge_tables(df, d.slug)
+    groups = plan_groups(df, d.slug, "best")  # tables where printed, else the narrative
+    ids = [iid for _, iid in groups]
     plan = df[df["district"] == d.slug]
+    in_tables = set(plan.loc[is_table(plan), "indicator_id"])
+    narrative_only = [i for i in ids if i not in in_tables]
+    doubling, leap, pledge_note = pledge_tables(df, d.slug)
     return DistrictReport(
         district=d, df=df, end_year=end_year, method=method, actuals=actuals,
         actuals_label=label, series_ids=ids, narrative_only=narrative_only,
-        growth=growth_table(df, d.slug), doubling=doubling, leap=leap, pledge_note=pledge_note,
-        fit=milestone_fit(df, d.slug), findings=audit(df, d.slug),
+        growth=growth_table(df, d.slug, source="best"), doubling=doubling, leap=leap,
+        pledge_note=pledge_note, fit=milestone_fit(df, d.slug, source="best"),
+        findings=audit(df, d.slug),
         tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
         points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
-        series={iid: collapse_printings(recs, f"{d.slug}/{iid}")
-                for (_, iid), recs in table_groups(df, d.slug).items()})
+        series={iid: collapse_best(recs, f"{d.slug}/{iid}") for (_, iid), recs in groups.items()})
 
 
 # --------------------------------------------------------------------------- title and headline
@@ -364,8 +367,15 @@ def headline_facts(rep: DistrictReport) -> list[str]:
     from .milestones import milestone_summary
     from .progress import METHODS, progress_summary
 
-    facts = [f"量化指标 {len(rep.series_ids)} 项（表格所列）"
-             + (f"，另有 {len(rep.narrative_only)} 项仅见于正文" if rep.narrative_only else "")]
+    n_text = len(rep.narrative_only)
+    n_table = len(rep.series_ids) - n_text
+    if not rep.series_ids:
+        facts = ["方案未印可量化的指标"]
+    elif n_table == 0:
+        facts = [f"量化指标 {n_text} 项，均见于正文（方案无指标表）"]
+    else:
+        facts = [f"量化指标 {n_table} 项（表格所列）"
+                 + (f"，另有 {n_text} 项仅见于正文" if n_text else "")]
     facts += pledge_facts(rep)
     top = steepest_growth(rep)
     if top is not None:
@@ -383,6 +393,8 @@ def headline_facts(rep: DistrictReport) -> list[str]:
         sev = found["severity"].value_counts()
         facts.append(f"文件核查：{len(f)} 项检查，发现问题 {len(found)} 项（高 {int(sev.get('high', 0))}、"
                      f"中 {int(sev.get('medium', 0))}、低 {int(sev.get('low', 0))}）")
+    elif len(f) == 0:
+        facts.append("文件核查：无可核查项（方案中没有可相互核对的数字）")
     else:
         facts.append(f"文件核查：{len(f)} 项检查全部通过，未发现前后矛盾")
     if has_actuals(rep):
@@ -392,10 +404,12 @@ def headline_facts(rep: DistrictReport) -> list[str]:
     else:
         facts.append("实际进展：无实际数据（未提供本区实际值，所有指标状态为“无数据”）")
     st = standing_table(rep)
-    if len(st):
-        first = int((st["_rank"] == 1).sum())
-        last = int((st["_rank"] == st["_n"]).sum())
-        facts.append(f"与其他区可比的共同指标 {len(st)} 项：年均变化居首 {first} 项、居末 {last} 项")
+    for part, what in ((st[st["_statistic"] != "level"], "年均变化"),
+                       (st[st["_statistic"] == "level"], "同年水平")):
+        if len(part):
+            first = int((part["_rank"] == 1).sum())
+            last = int((part["_rank"] == part["_n"]).sum())
+            facts.append(f"与其他区可比的共同指标（{what}）{len(part)} 项：居首 {first} 项、居末 {last} 项")
     return facts
 
 
@@ -419,15 +433,25 @@ def has_actuals(rep: DistrictReport) -> bool:
 
 
 def _first_table_rows(rep: DistrictReport) -> pd.DataFrame:
-    from .series import is_table
+    """Each series' first plan row (a table row where there is one, else a narrative row),
+    indexed by indicator_id: category, lead agency, section."""
+    from .series import is_narrative, is_table
     plan = rep.plan
-    return plan[is_table(plan)].drop_duplicates("indicator_id").set_index("indicator_id")
+    first = pd.concat([plan[is_table(plan)], plan[is_narrative(plan)]])
+    return first.drop_duplicates("indicator_id").set_index("indicator_id")
+
+
+#: Group of an indicator printed only in the text and given no category.
+NARRATIVE_GROUP_ZH = "正文所列指标"
 
 
 def group_label(row) -> str:
     """The group an indicator is shown under: its printed category (指标类别), else the table
-    it was printed in (Zhenhai's 表1 has no categories)."""
-    return row["category"] or row["section"]
+    it was printed in (Zhenhai's 表1 has no categories), else 正文所列指标 for the text."""
+    from .data import NARRATIVE_SECTION
+    if row["category"]:
+        return row["category"]
+    return NARRATIVE_GROUP_ZH if row["section"] == NARRATIVE_SECTION else row["section"]
 
 
 def status_badge(status: str) -> str:
@@ -468,7 +492,9 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
         row["进展状态"] = status_badge(status.get(iid, "no_data"))
         row["牵头单位"] = first.loc[iid, "lead_agency"] or "—"
         rows.append(row)
-    return group_by_first_appearance(pd.DataFrame(rows), "类别")
+    cols = ["类别", "指标", "基期值", *[f"{y}年" for y in years], "隐含年均变化", "测算口径",
+            "进展状态", "牵头单位"]
+    return group_by_first_appearance(pd.DataFrame(rows, columns=cols), "类别")
 
 
 def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -483,6 +509,8 @@ def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 def indicator_table_html(rep: DistrictReport) -> str:
     """The indicator table as HTML, one group row per category."""
     t = indicator_table(rep)
+    if len(t) == 0:
+        return note_html("方案未印可量化的指标（没有基期值或目标值），本节无内容。")
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
     return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"], raw=["进展状态"],
                       nowrap=["测算口径", "进展状态"])
@@ -502,6 +530,9 @@ def chart_series(rep: DistrictReport) -> pd.DataFrame:
         s["label"] = rep.name_of(iid)
         s["category"] = group_label(first.loc[iid])
         parts.append(s)
+    if not parts:
+        return pd.DataFrame(columns=["indicator_id", "year", "value", "role", "unit", "label",
+                                     "category"])
     return group_by_first_appearance(pd.concat(parts, ignore_index=True), "category")
 
 
@@ -554,6 +585,11 @@ def trajectory_note_html(rep: DistrictReport) -> str:
     """A note naming the indicators left out of the charts (a single printed value each)."""
     shown = set(charted_ids(rep))
     left = [i for i in rep.series_ids if i not in shown]
+    if not rep.series_ids:
+        return note_html("方案未印可量化的指标，没有轨迹可画。")
+    if not shown:
+        return note_html(f"本区 {len(left)} 项指标都只印了一个年份的数值，没有轨迹可画，"
+                         f"见上方指标一览：{_names(rep, left, limit=len(left))}。")
     if not left:
         return ""
     return note_html(f"另有 {len(left)} 项指标只印了一个年份的数值，"
@@ -623,12 +659,16 @@ def audit_summary_table(rep: DistrictReport) -> pd.DataFrame:
 
 def audit_html(rep: DistrictReport) -> str:
     """Findings table (or a plain statement that every check passed) and the per-kind summary."""
+    from .audit import KIND_ZH
+    if len(rep.findings) == 0:
+        return note_html("无可核查项：本区方案中没有可相互核对的数字（正文与表格、逐年数与合计、"
+                         "累计与存量、增速与总量），未作任何核查。")
     t = audit_findings_table(rep)
     summary = html_table(audit_summary_table(rep), caption="各类核查", compact=True,
                          numeric=["检查数", "通过", "发现问题", "高", "中", "低"])
     if len(t) == 0:
-        return note_html(f"本区 {len(rep.findings)} 项核查全部通过：正文数字与表格一致，"
-                         "累计与存量序列无下降，逐年数与合计相符。") + summary
+        kinds = "、".join(KIND_ZH.get(k, k) for k in dict.fromkeys(rep.findings["kind"]))
+        return note_html(f"本区 {len(rep.findings)} 项核查全部通过（{kinds}）。") + summary
     return html_table(t, raw=["严重程度"], wrap=["说明"], quote=["原文"],
                       caption=f"发现的问题（{len(t)} 项）") + summary
 

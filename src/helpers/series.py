@@ -116,28 +116,80 @@ def best_series(df: pd.DataFrame, district: str, indicator_id: str) -> pd.DataFr
     """Table values, completed by narrative values for years the tables do not print.
 
     Used where a series exists only in the text (e.g. Yinzhou's new-energy cluster,
-    40.82 亿元 in 2022 → 100 亿元 in 2027). Raises AnalysisError when neither exists.
+    40.82 亿元 in 2022 → 100 亿元 in 2027). Raises AnalysisError when neither exists (see
+    `collapse_best` for narrative copies that disagree or differ in unit).
     """
     slug = district_slug(district)
     sub = df[(df["district"] == slug) & (df["indicator_id"] == indicator_id)]
-    parts = []
-    if is_table(sub).any():
-        parts.append(collapse_printings(sub[is_table(sub)], f"{slug}/{indicator_id}"))
-    if is_narrative(sub).any():
-        try:
-            nar = collapse_printings(sub[is_narrative(sub)], f"{slug}/{indicator_id} (正文)")
-        except AnalysisError:
-            nar = None
-        if nar is not None:
-            have = set(parts[0]["year"]) if parts else set()
-            parts.append(nar[~nar["year"].isin(have)])
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        raise AnalysisError(f"{slug}/{indicator_id}: no values")
-    out = pd.concat(parts, ignore_index=True).sort_values("year").reset_index(drop=True)
-    if out["unit"].nunique() > 1:
-        raise AnalysisError(f"{slug}/{indicator_id}: mixed units {sorted(set(out['unit']))}")
-    return out
+    sub = sub[is_table(sub) | is_narrative(sub)]
+    return collapse_best(sub, f"{slug}/{indicator_id}")
+
+
+def collapse_best(rows, what: str) -> pd.DataFrame:
+    """One series from the plan rows (table and narrative) of one indicator: the table
+    printings collapsed (`collapse_printings`), completed by narrative values for years the
+    tables do not print; a plan printed only in its text gives its narrative series.
+
+    Tables win: when the narrative copies disagree among themselves or use another unit or
+    measure than the table, the table series is returned alone (the audit reports the
+    disagreement). Without a table row the narrative's own error is raised (AnalysisError),
+    as is a series with no plan row at all.
+    """
+    recs = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    recs = [r for r in recs if r["role"] in PLAN_ROLES]
+    tab = [r for r in recs if r["section"] != NARRATIVE_SECTION]
+    nar = [r for r in recs if r["section"] == NARRATIVE_SECTION]
+    if not tab and not nar:
+        raise AnalysisError(f"{what}: no values")
+    if not tab:
+        return collapse_printings(nar, f"{what} (正文)")
+    table = collapse_printings(tab, what)
+    if not nar:
+        return table
+    try:
+        text = collapse_printings(nar, f"{what} (正文)")
+    except AnalysisError:
+        return table
+    if (text["unit"].iloc[0], text["measure"].iloc[0]) != (table["unit"].iloc[0],
+                                                           table["measure"].iloc[0]):
+        return table
+    extra = text[~text["year"].isin(set(table["year"]))]
+    if extra.empty:
+        return table
+    return pd.concat([table, extra], ignore_index=True).sort_values("year").reset_index(drop=True)
+
+
+#: Where a series' values come from: ``table`` (table sections only, the default of the
+#: growth and milestone functions) or ``best`` (tables, else the narrative: `collapse_best`).
+SOURCES = ("table", "best")
+
+
+def plan_groups(df: pd.DataFrame, district=None,
+                source: str = "table") -> dict[tuple[str, str], list[dict]]:
+    """Plan rows grouped by (district, indicator_id), as lists of row dicts, for
+    `collapse_series`. source="table": `table_groups`. source="best": table and narrative
+    rows, every indicator the district prints anywhere — per district, the table series in
+    table order, then the narrative-only ones in text order (a prose-only plan has only those).
+    """
+    if source == "table":
+        return table_groups(df, district)
+    if source != "best":
+        raise AnalysisError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+    slugs = district_slugs(df, district)
+    sub = df[df["district"].isin(slugs)]
+    sub = sub[is_table(sub) | is_narrative(sub)]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    tab = is_table(sub)
+    for rec in sub[tab].to_dict("records") + sub[~tab].to_dict("records"):
+        groups.setdefault((rec["district"], rec["indicator_id"]), []).append(rec)
+    order = {s: i for i, s in enumerate(slugs)}
+    return dict(sorted(groups.items(), key=lambda kv: order[kv[0][0]]))
+
+
+def collapse_series(recs, what: str, source: str = "table") -> pd.DataFrame:
+    """A group of `plan_groups` as one series: `collapse_printings` for source="table",
+    `collapse_best` for source="best"."""
+    return collapse_best(recs, what) if source == "best" else collapse_printings(recs, what)
 
 
 def table_groups(df: pd.DataFrame, district=None) -> dict[tuple[str, str], list[dict]]:

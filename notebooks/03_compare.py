@@ -10,9 +10,10 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers import load_indicators
-from helpers.compare import compare_districts, comparison_table, shared_concepts
+from helpers.compare import (compare_districts, comparison_table, level_comparison, level_text,
+                             shared_concepts)
 from helpers.plotting import show
-from helpers.report import REPORT_CSS, html_table, shared_rates_figure
+from helpers.report import REPORT_CSS, html_table, shared_levels_figure, shared_rates_figure
 
 df = load_indicators()
 display(HTML(REPORT_CSS))
@@ -34,6 +35,23 @@ display(HTML(html_table(table.rename(columns={"concept": "概念", "indicator": 
 # %%
 tidy = compare_districts(df)
 show(shared_rates_figure(tidy))
+
+# %% [markdown]
+# ## 同一年份的水平（含只印一个数值的指标）
+#
+# 同一指标有两个以上区在同一年份印了数值时（默认取印数值的区最多的年份），按该年水平排序；
+# 只印一个年份的指标没有年均变化，但仍在此比较。“（基数）”为基期值，“（正文）”为正文所列数值。
+
+# %%
+levels = level_comparison(tidy)
+display(HTML(html_table(
+    levels.assign(数值=[level_text(v, u, r, o) for v, u, r, o in
+                      zip(levels["value"], levels["unit"], levels["role"], levels["origin"])],
+                  排名=[f"{r}/{n}" for r, n in zip(levels["rank"], levels["n"])])
+    .rename(columns={"name_zh": "指标", "year": "年份", "district_name": "区"})
+    [["指标", "年份", "区", "数值", "排名"]],
+    group="指标", numeric=["数值", "排名"])))
+show(shared_levels_figure(levels))
 
 # %% [markdown]
 # ## 明细（整洁表）

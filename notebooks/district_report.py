@@ -60,10 +60,12 @@ display(HTML(report.audit_html(rep)))
 # ## 五、与其他区比较
 #
 # 只比较各区使用同一指标（同一口径、同一单位）的年均变化；各区方案起止年份不同，括号内为所用年份。
+# 同一年份都印了数值的指标（包括只印一个数值的）另按该年水平比较。
 
 # %%
 display(HTML(report.standing_html(rep)))
 show(report.standing_figure(rep))
+show(report.standing_level_figure(rep))
 
 # %% [markdown]
 # ## 六、实际进展

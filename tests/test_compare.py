@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.compare import compare_districts, comparison_table, shared_concepts
+from helpers.compare import (compare_districts, comparison_table, level_comparison, level_text,
+                            shared_concepts)
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,81 @@ def test_named_concepts_only(indicators):
     g = t[(t.district == "beilun") & (t.statistic == "cagr")]
     assert (g.year_from.item(), g.year_to.item()) == (2021, 2025)
     assert g.value.item() == pytest.approx((550 / 320) ** 0.25 - 1)
+
+
+def test_levels_at_a_common_year_include_single_values(indicators, tidy):
+    # 亩均税收 2023, every one checked in its document: 北仑 附件1 "全区规上工业亩均税收 38.4 万元/亩
+    # 46.8 万元/亩 55 万元/亩"; 鄞州 附件1 "规上工业亩均税收（万元/亩） 32.3 34.2 38.5 43.2";
+    # 镇海 表1 "二、规上工业亩均税收(万元/亩)83.7103117" (2020 2023 2025); 瓯海 任务清单
+    # "2023年：全区规上工业亩均税收达到53.13万元"
+    lv = level_comparison(tidy)
+    tax = lv[lv.indicator_id == "tax_per_mu"].set_index("district")
+    assert set(tax["year"]) == {2023}
+    assert tax["value"].to_dict() == {"zhenhai": 103.0, "ouhai": 53.13, "beilun": 46.8,
+                                      "yinzhou": 34.2}
+    assert tax["rank"].to_dict() == {"zhenhai": 1, "ouhai": 2, "beilun": 3, "yinzhou": 4}
+    assert set(tax["n"]) == {4}
+    # 瓯海 prints 高新技术企业 for 2023 only ("到2023年培育高新技术企业400家"): no growth rate,
+    # so it used to be dropped; as a level it stands beside 北仑 500, 鄞州 1100, 镇海 420
+    hte = lv[lv.indicator_id == "high_tech_enterprises"].set_index("district")
+    assert hte["value"].to_dict() == {"yinzhou": 1100.0, "beilun": 500.0, "zhenhai": 420.0,
+                                      "ouhai": 400.0}
+    assert hte.loc["ouhai", "rank"] == 4
+    ouhai = tidy[(tidy.district == "ouhai") & (tidy.indicator_id == "high_tech_enterprises")]
+    assert list(ouhai["statistic"]) == ["level"]
+    w = comparison_table(tidy)
+    row = w[(w.indicator == "高新技术企业数量") & (w.comparison == "2023年数值")]
+    assert row["瓯海区"].item() == "400" and row["镇海区"].item() == "420"
+    # straight from the indicator table, one concept: the same four values, best first
+    assert level_comparison(indicators, concepts=["tax_per_mu"])["value"].tolist() == \
+        [103.0, 53.13, 46.8, 34.2]
+
+
+def test_level_year_can_be_chosen_and_narrative_values_are_marked(tidy):
+    # 2025 亩均税收: 镇海 117, 北仑 55, 鄞州 38.5 (瓯海's plan ends in 2023)
+    lv = level_comparison(tidy, year=2025)
+    tax = lv[lv.indicator_id == "tax_per_mu"]
+    assert tax["district"].tolist() == ["zhenhai", "beilun", "yinzhou"]
+    assert tax["value"].tolist() == [117.0, 55.0, 38.5]
+    # 镇海 prints 国家“专精特新”小巨人 50家 only in its text: "国家“专精特新”小巨人50家"
+    lg = lv[(lv.indicator_id == "little_giants_national") & (lv.district == "zhenhai")].iloc[0]
+    assert (lg["value"], lg["origin"]) == (50.0, "narrative")
+    assert level_text(lg["value"], lg["unit"], lg["role"], lg["origin"]) == "50家（正文）"
+    # cumulative counts start at each plan's own base: never ranked as levels
+    assert not lv["measure"].isin(["cumulative", "reduction_rate"]).any()
+
+
+def test_single_value_district_is_compared_as_a_level(indicators, monkeypatch):
+    """A SYNTHETIC district printing only 亩均税收 50 万元/亩 for 2023 (no growth rate) is
+    ranked among the real 2023 values; its growth row is absent, not invented."""
+    import pandas as pd
+    from conftest import make_rows
+    from helpers.districts import DISTRICTS, District
+    monkeypatch.setitem(DISTRICTS, "syn_one", District("syn_one", "合成区", "测试市", 2020, 2023,
+                                                        "SYNTHETIC TEST FIXTURE"))
+    rows = make_rows(dict(district="syn_one", district_name="合成区", year=2023, value=50.0,
+                          section="正文"))
+    t = compare_districts(pd.concat([indicators, rows], ignore_index=True), concepts=["tax_per_mu"])
+    mine = t[t.district == "syn_one"]
+    assert list(mine["statistic"]) == ["level"] and mine["origin"].item() == "narrative"
+    lv = level_comparison(t).set_index("district")
+    assert lv.loc["syn_one", "rank"] == 3 and lv.loc["syn_one", "n"] == 5
+
+
+def test_report_standing_ranks_levels_at_the_common_year(indicators):
+    from helpers import report
+    rep = report.prepare_report("ouhai", df=indicators)
+    st = report.standing_table(rep)
+    row = st[(st._indicator_id == "tax_per_mu") & (st._statistic == "level")].iloc[0]
+    assert (row["比较口径"], row["本区"], row["排名"]) == ("2023年水平", "53.13万元/亩", "2/4")
+    assert row["其他区"] == "镇海区 103万元/亩；北仑区 46.8万元/亩；鄞州区 34.2万元/亩"
+    # 高新技术企业: 瓯海's one 2023 target (400) ranked last of four
+    hte = st[(st._indicator_id == "high_tech_enterprises") & (st._statistic == "level")].iloc[0]
+    assert (hte["本区"], hte["排名"]) == ("400家", "4/4")
+    assert "同年水平" in report.headline_html(rep)
+    import matplotlib.pyplot as plt
+    fig = report.standing_level_figure(rep)
+    assert fig is not None
+    titles = [ax.get_title(loc="left").replace("\n", "") for ax in fig.axes if ax.get_visible()]
+    assert "规上工业亩均税收（2023年，万元/亩）" in titles
+    plt.close(fig)

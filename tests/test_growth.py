@@ -201,3 +201,19 @@ class TestGrowthTableYinzhou:
         r = row(growth, "yinzhou", "value_added_per_mu")
         assert r.implied_annual == pytest.approx((200 / 164) ** 0.2 - 1)
         assert r.implied_annual == pytest.approx(0.0405, abs=1e-4)
+
+
+def test_growth_of_text_only_series_with_source_best(indicators):
+    # Yinzhou's new-energy cluster exists only in the text: "突破100 亿元（2022年40.82亿元…）"
+    table = growth_table(indicators, "yinzhou")
+    best = growth_table(indicators, "yinzhou", source="best")
+    assert "cluster_output_new_energy" not in set(table["indicator_id"])
+    row = best.set_index("indicator_id").loc["cluster_output_new_energy"]
+    assert (row["base_year"], row["base_value"], row["end_year"], row["end_value"]) == \
+        (2022, 40.82, 2027, 100.0)
+    assert row["implied_annual"] == pytest.approx((100 / 40.82) ** 0.2 - 1)
+    # table series are unchanged by the source: the tables win where they print
+    t = table.set_index("indicator_id").loc["tax_per_mu"]
+    b = best.set_index("indicator_id").loc["tax_per_mu"]
+    assert t["implied_annual"] == b["implied_annual"] == pytest.approx((43.2 / 32.3) ** 0.2 - 1)
+    assert set(table["indicator_id"]) <= set(best["indicator_id"])

@@ -1,6 +1,7 @@
 """helpers.series: one row per year from the tables, narrative kept apart, bad input refused."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import make_rows as synthetic_rows
 
@@ -72,3 +73,29 @@ def test_series_keys_are_table_series_in_district_order(indicators):
     assert len(keys) == len(set(keys))
     districts = [d for d, _ in keys]
     assert districts.index("yinzhou") > max(i for i, d in enumerate(districts) if d == "beilun")
+
+
+def test_collapse_best_tables_win_and_text_fills_the_rest():
+    from helpers.series import collapse_best, plan_groups
+    df = make_rows(dict(year=2020, value=38.4, role="baseline"), dict(year=2025, value=55.0),
+                   dict(year=2025, value=55.0, section="正文"),
+                   dict(year=2023, value=46.8, section="正文"))
+    s = collapse_best(df, "beilun/tax_per_mu")
+    assert s["year"].tolist() == [2020, 2023, 2025] and s["value"].tolist() == [38.4, 46.8, 55.0]
+    assert s.set_index("year")["section"].to_dict() == {2020: "附件1", 2023: "正文", 2025: "附件1"}
+    # a narrative copy in another unit never mixes into a table series: the table is kept alone
+    odd = pd.concat([df.iloc[:2], make_rows(dict(year=2023, value=4.68, unit="亿元",
+                                                  section="正文"))])
+    assert collapse_best(odd, "x")["year"].tolist() == [2020, 2025]
+    # text only (a prose-only plan): its own series; disagreeing copies are an error there
+    text = make_rows(dict(year=2025, value=30.0, section="正文"))
+    assert collapse_best(text, "x")["value"].tolist() == [30.0]
+    bad = make_rows(dict(year=2025, value=30.0, section="正文"), dict(year=2025, value=31.0,
+                                                                    section="正文", quote="q2"))
+    with pytest.raises(AnalysisError, match="printings disagree"):
+        collapse_best(bad, "syn/tax_per_mu")
+    groups = plan_groups(pd.concat([df, make_rows(dict(indicator_id="labour_productivity",
+                                                       section="正文"))]), "beilun", "best")
+    assert list(groups) == [("beilun", "tax_per_mu"), ("beilun", "labour_productivity")]
+    with pytest.raises(AnalysisError, match="source must be one of table, best"):
+        plan_groups(df, "beilun", "all")

@@ -92,3 +92,176 @@ SHAPES = ["prose_only", "no_baseline", "one_year", "end_2027", "single_value", "
 def with_real(rows: pd.DataFrame) -> pd.DataFrame:
     """The real indicator table with the synthetic rows appended."""
     return pd.concat([real_table(), rows], ignore_index=True)[COLUMNS]
+
+
+SECTIONS = ["headline_html", "indicator_table_html", "trajectory_note_html", "audit_html",
+            "standing_html", "progress_html"]
+
+
+@pytest.fixture
+def shape_report(monkeypatch):
+    """Registers a synthetic district (monkeypatched into helpers.districts.DISTRICTS) and
+    returns prepare_report for it."""
+    from helpers import report
+    from helpers.districts import DISTRICTS
+
+    def make(shape: str):
+        d, rows = build_shape(shape)
+        monkeypatch.setitem(DISTRICTS, d.slug, d)
+        return report.prepare_report(d.slug, df=with_real(rows))
+    return make
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_section_renders_for_every_plan_shape(shape_report, shape):
+    import matplotlib.pyplot as plt
+    from helpers import report
+    rep = shape_report(shape)
+    for fn in SECTIONS:
+        html = getattr(report, fn)(rep)
+        assert isinstance(html, str), fn
+    figs = report.trajectory_figures(rep)
+    # a section with nothing to draw says so in a sentence instead
+    if not figs:
+        assert "没有轨迹可画" in report.trajectory_note_html(rep)
+    st = report.standing_figure(rep), report.standing_level_figure(rep)
+    for fig in [f for _, f in figs] + [f for f in st if f is not None]:
+        plt.close(fig)
+    audit = report.audit_html(rep)
+    headline = report.headline_html(rep)
+    if len(rep.findings) == 0:  # nothing could be checked: never "all passed"
+        assert "无可核查项" in audit and "无可核查项" in headline
+        assert "全部通过" not in audit and "全部通过" not in headline
+    else:
+        assert "无可核查项" not in audit
+
+
+def test_prose_only_plan_reports_its_text_values(shape_report):
+    from helpers import report
+    rep = shape_report("prose_only")
+    assert rep.narrative_only == rep.series_ids and len(rep.series_ids) == 4
+    t = report.indicator_table(rep)
+    assert set(t["类别"]) == {"正文所列指标"} and set(t["牵头单位"]) == {"—"}
+    tax = t[t["指标"] == "规上工业亩均税收"].iloc[0]
+    assert (tax["2023年"], tax["2025年"], tax["基期值"]) == ("27万元/亩", "30万元/亩", "—")
+    # 28 → 35 万元/人 over 2020–2025 from the text's own base value
+    lp = t[t["指标"] == "规上工业全员劳动生产率"].iloc[0]
+    assert lp["基期值"] == "28万元/人（2020）"
+    assert lp["隐含年均变化"] == f"+{((35 / 28) ** 0.2 - 1) * 100:.2f}%/年"
+    # a cumulative count read from the text: 500 家 by 2025, from 0 at 2020 → 100 家/年
+    firms = t[t["指标"].str.contains("整治提升")].iloc[0]
+    assert firms["隐含年均变化"] == "+100家/年"
+    assert "均见于正文（方案无指标表）" in report.headline_html(rep)
+    # the text prints a base value (28 万元/人, 2020), so the note must not say none is printed
+    assert rep.pledge_note == "方案表格未印基期值，无法按基期核验翻番或跃升幅度"
+    assert "无可核查项" in report.audit_html(rep)
+    # two panels (亩均税收 2023/2025, 劳动生产率 2020/2025); the other two have one value each
+    assert report.charted_ids(rep) == ["tax_per_mu", "labour_productivity"]
+    assert "另有 2 项指标只印了一个年份的数值" in report.trajectory_note_html(rep)
+    # its 2023 level stands beside the real districts' 2023 targets (103 53.13 46.8 34.2)
+    st = report.standing_table(rep).set_index(["_indicator_id", "_statistic"])
+    row = st.loc[("tax_per_mu", "level")]
+    assert (row["比较口径"], row["本区"], row["排名"]) == ("2023年水平", "27万元/亩（正文）", "5/5")
+    assert "镇海区 103万元/亩" in row["其他区"] and "瓯海区 53.13万元/亩" in row["其他区"]
+
+
+def test_plan_without_baseline(shape_report):
+    from helpers import report
+    rep = shape_report("no_baseline")
+    t = report.indicator_table(rep)
+    assert set(t["基期值"]) == {"—"}
+    assert rep.pledge_note == "方案未印基期值，无法按基期核验翻番或跃升幅度"
+    g = rep.growth.set_index("indicator_id")
+    assert (g.loc["tax_per_mu", "base_kind"], g.loc["tax_per_mu", "base_year"]) == ("first_target", 2023)
+    assert g.loc["tax_per_mu", "implied_annual"] == pytest.approx((45 / 40) ** 0.5 - 1)
+    # the cumulative land count still counts from 0 at the plan's base year 2020: 1000/5
+    assert g.loc["low_efficiency_land_freed_cumulative", "change_per_year"] == pytest.approx(200)
+
+
+def test_plan_with_targets_for_2023_only(shape_report):
+    from helpers import report
+    rep = shape_report("one_year")
+    t = report.indicator_table(rep)
+    assert [c for c in t.columns if c.endswith("年")] == ["2023年"]
+    assert report.trajectory_figures(rep) == []
+    assert "都只印了一个年份的数值，没有轨迹可画" in report.trajectory_note_html(rep)
+    assert len(rep.fit) == 0 and "中期目标" not in report.headline_html(rep)
+    st = report.standing_table(rep).set_index(["_indicator_id", "_statistic"])
+    # 50 among 2023 亩均税收 103, 53.13, 46.8, 34.2 → third of five
+    assert st.loc[("tax_per_mu", "level"), "排名"] == "3/5"
+    assert report.check_end_year(rep.df, rep.slug, 2023) == 2023
+
+
+def test_plan_ending_2027(shape_report):
+    from helpers import report
+    rep = shape_report("end_2027")
+    t = report.indicator_table(rep)
+    assert [c for c in t.columns if c.endswith("年")] == ["2025年", "2027年"]
+    fit = rep.fit.set_index("indicator_id")
+    # 30 (2022) → 35 (2025) → 40 (2027): path in 2025 = 30·(40/30)^(3/5)
+    assert fit.loc["tax_per_mu", "path_value"] == pytest.approx(30 * (40 / 30) ** 0.6)
+    assert report.check_end_year(rep.df, rep.slug, 2027) == 2027
+
+
+def test_plan_with_a_single_value(shape_report):
+    from helpers import report
+    rep = shape_report("single_value")
+    t = report.indicator_table(rep)
+    assert len(t) == 1 and t["测算口径"].item() == "仅一个数值" and t["2025年"].item() == "60万元/亩"
+    assert len(rep.growth) == 0 and report.steepest_growth(rep) is None
+    assert "都只印了一个年份的数值" in report.trajectory_note_html(rep)
+    st = report.standing_table(rep)
+    # no growth rate to rank, but its 2025 level is compared: 117 (镇海), 60, 55 (北仑), 38.5 (鄞州)
+    assert list(st["_statistic"]) == ["level"]
+    assert (st["比较口径"].item(), st["排名"].item()) == ("2025年水平", "2/4")
+    assert report.standing_figure(rep) is None and report.standing_level_figure(rep) is not None
+    assert "无可核查项" in report.audit_html(rep)
+
+
+def test_rows_without_category_or_agency(shape_report):
+    from helpers import report
+    rep = shape_report("no_category")
+    t = report.indicator_table(rep)
+    assert set(t["类别"]) == {"表1"} and set(t["牵头单位"]) == {"—"}
+    assert set(report.chart_series(rep)["category"]) == {"表1"}
+
+
+def test_no_plan_rows_is_a_clear_error(monkeypatch):
+    from helpers import AnalysisError, report
+    from helpers.districts import DISTRICTS
+    d, _ = build_shape("single_value")
+    monkeypatch.setitem(DISTRICTS, d.slug, d)
+    with pytest.raises(AnalysisError, match="no indicator rows for 合成戊区"):
+        report.prepare_report(d.slug, df=real_table())
+
+
+def test_report_notebook_runs_on_a_prose_only_plan(tmp_path):
+    """The whole report notebook through papermill on the SYNTHETIC prose-only plan: a copy of
+    the notebook with one cell after the parameters that registers the district and hands
+    prepare_report the table with its rows (the kernel cannot see the test's monkeypatch)."""
+    import nbformat
+    from helpers import runner
+    from test_notebooks import problems
+    d, rows = build_shape("prose_only")
+    table = tmp_path / "table.pkl"
+    with_real(rows).to_pickle(table)
+    setup = (
+        "# %%\n"
+        "import functools, pandas as _pd\n"
+        "from helpers import report as _report\n"
+        "from helpers.districts import DISTRICTS as _D, District as _District\n"
+        f"_D[{d.slug!r}] = _District(*{tuple(d.__dict__.values())!r})\n"
+        f"_report.prepare_report = functools.partial(_report.prepare_report, "
+        f"df=_pd.read_pickle({str(table)!r}))\n\n")
+    text = runner.REPORT_NOTEBOOK.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("# %% tags=[\"remove-cell\"]\nfrom IPython")
+    assert sep, "the report notebook's setup cell moved; update this test"
+    nb_path = tmp_path / "district_report.py"
+    nb_path.write_text(head + setup + sep + rest, encoding="utf-8")
+    runner.execute(nb_path, tmp_path / "out.ipynb", {"district": d.slug})
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert problems(nb) == []
+    page = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells
+                   for o in c.get("outputs", []))
+    assert "合成甲区" in page and "无可核查项" in page and "全部通过" not in page
+    assert "正文所列指标" in page and "27万元/亩（正文）" in page

@@ -245,7 +245,9 @@ def pledge_tables(df: pd.DataFrame, district: str):
     try:
         return doubling_check(df, slug), leap_check(df, slug), ""
     except NoBaselineError:
-        return None, None, "方案未印基期值，无法按基期核验翻番或跃升幅度"
+        plan = df[df["district"] == slug]
+        where = "方案表格" if (plan["role"] == "baseline").any() else "方案"
+        return None, None, f"{where}未印基期值，无法按基期核验翻番或跃升幅度"
 
 
 def prepare_report(district: str, end_year: int | None = None,
@@ -691,9 +693,13 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
     (same indicator_id, hence same unit and measure) and annualised statistic that this district
     and at least one other plan, the rank of this district's planned yearly change
     (1 = fastest progress; for a lower-is-better level the fastest fall ranks first).
+    Then the levels at a common year (helpers.compare.level_comparison: single printed values
+    included, e.g. 亩均税收 2023), 比较口径 ``2023年水平``, rank 1 = highest (lowest for a
+    lower-is-better indicator).
     Columns: 指标, 比较口径, 本区, 排名, 其他区; helper columns _rank, _n, _indicator_id,
-    _statistic, _value for charts and the headline."""
-    from .compare import PLAN_STATS, STATISTICS
+    _statistic (``level`` for a level row), _value, _year (the level's year) for charts and the
+    headline."""
+    from .compare import PLAN_STATS, STATISTICS, level_comparison, level_text
     t = rep.tidy[rep.tidy["statistic"].isin(PLAN_STATS)]
     rows = []
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
@@ -712,9 +718,21 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
                      "本区": stat_text(stat, me["value"], unit) + _years(me["year_from"], me["year_to"]),
                      "排名": f"{int(me['_rank'])}/{len(grp)}", "其他区": others,
                      "_rank": int(me["_rank"]), "_n": len(grp), "_indicator_id": iid,
-                     "_statistic": stat, "_value": float(me["value"])})
+                     "_statistic": stat, "_value": float(me["value"]), "_year": pd.NA})
+    levels = level_comparison(rep.tidy)
+    for iid, grp in levels.groupby("indicator_id", sort=False):
+        if rep.slug not in set(grp["district"]):
+            continue
+        me = grp[grp["district"] == rep.slug].iloc[0]
+        others = "；".join(f"{r['district_name']} {level_text(r['value'], r['unit'], r['role'], r['origin'])}"
+                          for _, r in grp[grp["district"] != rep.slug].iterrows())
+        rows.append({"指标": rep.name_of(iid), "比较口径": f"{int(me['year'])}年水平",
+                     "本区": level_text(me["value"], me["unit"], me["role"], me["origin"]),
+                     "排名": f"{int(me['rank'])}/{int(me['n'])}", "其他区": others,
+                     "_rank": int(me["rank"]), "_n": int(me["n"]), "_indicator_id": iid,
+                     "_statistic": "level", "_value": float(me["value"]), "_year": int(me["year"])})
     cols = ["指标", "比较口径", "本区", "排名", "其他区", "_rank", "_n", "_indicator_id",
-            "_statistic", "_value"]
+            "_statistic", "_value", "_year"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -722,7 +740,7 @@ def standing_html(rep: DistrictReport) -> str:
     """The standing table as HTML (or a note when nothing is comparable)."""
     t = standing_table(rep)
     if len(t) == 0:
-        return note_html("本区没有与其他区口径一致、可比较年均变化的共同指标。")
+        return note_html("本区没有与其他区口径一致的共同指标，既无同年水平也无年均变化可比较。")
     return html_table(t[["指标", "比较口径", "本区", "排名", "其他区"]], wrap=["指标", "其他区"],
                       numeric=["排名"], highlight=["本区"])
 
@@ -760,6 +778,35 @@ def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = Non
     mine = set(data.loc[data["district"] == highlight_district, "label"])
     return ranking_chart(data, value="value", label="label", group="group", highlight=mine,
                          value_format="{:+.1f}%", xlabel="年均增速（%）")
+
+
+def shared_levels_figure(levels: pd.DataFrame, highlight_district: str | None = None):
+    """Bars of each district's value at the common year (helpers.compare.level_comparison),
+    one panel per indicator titled with the year and unit, one district highlighted; None when
+    nothing is compared."""
+    from .plotting import ranking_chart
+    if len(levels) == 0:
+        return None
+    data = levels.assign(
+        group=[f"{n}（{y}年，{u}）" for n, y, u in zip(levels["name_zh"], levels["year"], levels["unit"])],
+        label=levels["district_name"])
+    mine = set(data.loc[data["district"] == highlight_district, "label"])
+    return ranking_chart(data, value="value", label="label", group="group", highlight=mine,
+                         value_format="{:g}", xlabel="同年数值（单位见标题）")
+
+
+def standing_level_figure(rep: DistrictReport):
+    """Bars of the levels at a common year on the shared indicators this district prints,
+    this district highlighted; None if there is nothing to draw."""
+    from .compare import level_comparison
+    st = standing_table(rep)
+    ids = set(st.loc[st["_statistic"] == "level", "_indicator_id"])
+    if not ids:
+        return None
+    levels = level_comparison(rep.tidy)
+    levels = levels[levels["indicator_id"].isin(ids)].copy()
+    levels["name_zh"] = levels["indicator_id"].map(rep.name_of)
+    return shared_levels_figure(levels, rep.slug)
 
 
 def standing_figure(rep: DistrictReport):

@@ -81,12 +81,20 @@ def build_shape(shape: str) -> tuple[District, pd.DataFrame]:
                 _row(d.slug, d.name, "tax_per_mu", 2025, 45, **p),
                 _row(d.slug, d.name, "listed_companies_stock", 2020, 10, role="baseline", **p),
                 _row(d.slug, d.name, "listed_companies_stock", 2025, 20, **p)]
+    elif shape == "text_disagrees":  # a prose plan printing one target twice, differently
+        d = _district("syn_clash", "合成庚区", 2020, 2025)
+        p = dict(section="正文", category="", lead="")
+        clash = _row(d.slug, d.name, "tax_per_mu", 2025, 32, **p)
+        clash["quote"], clash["source_line"] = clash["quote"] + "（第二处）", 9
+        rows = [_row(d.slug, d.name, "tax_per_mu", 2025, 30, **p), clash,
+                _row(d.slug, d.name, "value_added_per_mu", 2025, 150, **p)]
     else:
         raise KeyError(shape)
     return d, pd.DataFrame(rows, columns=COLUMNS)
 
 
-SHAPES = ["prose_only", "no_baseline", "one_year", "end_2027", "single_value", "no_category"]
+SHAPES = ["prose_only", "no_baseline", "one_year", "end_2027", "single_value", "no_category",
+          "text_disagrees"]
 
 
 def with_real(rows: pd.DataFrame) -> pd.DataFrame:
@@ -265,3 +273,15 @@ def test_report_notebook_runs_on_a_prose_only_plan(tmp_path):
                    for o in c.get("outputs", []))
     assert "合成甲区" in page and "无可核查项" in page and "全部通过" not in page
     assert "正文所列指标" in page and "27万元/亩（正文）" in page
+
+
+def test_text_copies_that_disagree_are_named_not_dropped(shape_report):
+    from helpers import report
+    rep = shape_report("text_disagrees")
+    assert rep.series_ids == ["value_added_per_mu"] and list(rep.unusable) == ["tax_per_mu"]
+    assert "printings disagree [30.0, 32.0]" in rep.unusable["tax_per_mu"]
+    html = report.indicator_table_html(rep)
+    assert "另有 1 项指标的各处数值不一致，未列入本表（见“文件核查”）：规上工业亩均税收。" in html
+    found = rep.findings[rep.findings["status"] == "finding"]
+    assert list(found["indicator_id"]) == ["tax_per_mu"]
+    assert "正文重复印刷数值不同：2025年30/32" in report.audit_html(rep)

@@ -165,6 +165,9 @@ class DistrictReport:
     points: pd.DataFrame
     catalogue: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     series: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)  # collapse_best
+    #: indicator_id → why its printed values form no series (copies that disagree: an audit
+    #: finding); left out of series_ids and named under the indicator table
+    unusable: dict[str, str] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -284,8 +287,13 @@ def prepare_report(district: str, end_year: int | None = None,
         label = "data/actuals/actuals.csv"
     else:
         label = ""
-    groups = plan_groups(df, d.slug, "best")  # tables where printed, else the narrative
-    ids = [iid for _, iid in groups]
+    series, unusable = {}, {}
+    for (_, iid), recs in plan_groups(df, d.slug, "best").items():  # tables, else the text
+        try:
+            series[iid] = collapse_best(recs, f"{d.slug}/{iid}")
+        except AnalysisError as exc:
+            unusable[iid] = str(exc)
+    ids = list(series)
     plan = df[df["district"] == d.slug]
     in_tables = set(plan.loc[is_table(plan), "indicator_id"])
     narrative_only = [i for i in ids if i not in in_tables]
@@ -299,7 +307,7 @@ def prepare_report(district: str, end_year: int | None = None,
         tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
         points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
-        series={iid: collapse_best(recs, f"{d.slug}/{iid}") for (_, iid), recs in groups.items()})
+        series=series, unusable=unusable)
 
 
 # --------------------------------------------------------------------------- title and headline
@@ -511,11 +519,14 @@ def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 def indicator_table_html(rep: DistrictReport) -> str:
     """The indicator table as HTML, one group row per category."""
     t = indicator_table(rep)
+    left = (note_html(f"另有 {len(rep.unusable)} 项指标的各处数值不一致，未列入本表（见“文件核查”）："
+                      f"{_names(rep, rep.unusable, limit=len(rep.unusable))}。")
+            if rep.unusable else "")
     if len(t) == 0:
-        return note_html("方案未印可量化的指标（没有基期值或目标值），本节无内容。")
+        return note_html("方案未印可量化的指标（没有基期值或目标值），本节无内容。") + left
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
     return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"], raw=["进展状态"],
-                      nowrap=["测算口径", "进展状态"])
+                      nowrap=["测算口径", "进展状态"]) + left
 
 
 # --------------------------------------------------------------------------- charts

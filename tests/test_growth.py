@@ -217,3 +217,17 @@ def test_growth_of_text_only_series_with_source_best(indicators):
     b = best.set_index("indicator_id").loc["tax_per_mu"]
     assert t["implied_annual"] == b["implied_annual"] == pytest.approx((43.2 / 32.3) ** 0.2 - 1)
     assert set(table["indicator_id"]) <= set(best["indicator_id"])
+
+
+def test_reduction_rate_finds_its_level_in_the_text():
+    """SYNTHETIC prose-only rows: a 16 % cumulative reduction by 2025 and the 2020 level
+    0.6 吨标准煤/万元 both printed in the text: the implied path ends at 0.6·(1 - 0.16) = 0.504."""
+    from conftest import make_rows
+    df = make_rows(dict(indicator_id="energy_intensity", year=2020, value=0.6, role="baseline",
+                        unit="吨标准煤/万元", direction="lower"),
+                   dict(indicator_id="energy_intensity_reduction", year=2025, value=16.0,
+                        unit="%", measure="reduction_rate"), section="正文")
+    row = growth_table(df, "beilun", source="best").set_index("indicator_id")
+    assert row.loc["energy_intensity_reduction", "underlying"] == \
+        "energy_intensity: 2020 0.6 → 2025 0.504 吨标准煤/万元"
+    assert growth_table(df, "beilun").empty  # tables only: nothing

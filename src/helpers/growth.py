@@ -15,7 +15,7 @@ import pandas as pd
 from .catalogue import catalogue_entry, load_catalogue
 from .districts import resolve_district
 from .errors import AnalysisError
-from .series import collapse_series, is_table, plan_groups, table_series
+from .series import collapse_series, is_narrative, is_table, plan_groups, table_series
 
 
 def _finite(x, name: str) -> float:
@@ -277,14 +277,15 @@ def _segments_text(seg: pd.DataFrame, rule: str, unit: str) -> str:
 def find_underlying(df: pd.DataFrame, district: str, indicator_id: str, year: int):
     """For a reduction-rate indicator, the level of the same `concept` in the same district
     printed for ``year`` (e.g. Beilun energy_intensity 0.6 吨标准煤/万元 in 2020 for
-    energy_intensity_reduction). Returns (indicator_id, value, unit) or None."""
+    energy_intensity_reduction), from a table, else from the text (a prose-only plan).
+    Returns (indicator_id, value, unit) or None."""
     concept = catalogue_entry(indicator_id).get("concept")
     if not concept:
         return None
     ids = [i for i, e in load_catalogue().items()
            if e.get("concept") == concept and e["measure"] in ("level", "index") and i != indicator_id]
-    rows = df[(df["district"] == district) & df["indicator_id"].isin(ids) & (df["year"] == year)
-              & is_table(df)]
+    rows = df[(df["district"] == district) & df["indicator_id"].isin(ids) & (df["year"] == year)]
+    rows = pd.concat([rows[is_table(rows)], rows[is_narrative(rows)]])  # tables, else the text
     if rows.empty:
         return None
     r = rows.iloc[0]

@@ -242,11 +242,15 @@ def test_progress_table_names_the_source_of_every_actual(beilun):
 
 
 def test_standing_ranks_beilun_first_on_tax_per_mu(beilun):
-    st = report.standing_table(beilun).set_index("指标")
-    row = st.loc["规上工业亩均税收"]
+    st = report.standing_table(beilun)
+    rates = st[st["_statistic"] != "level"].set_index("指标")
+    row = rates.loc["规上工业亩均税收"]
     # Beilun +7.45 %/yr vs Yinzhou 32.3 → 43.2 (2022–2027): (43.2/32.3)^(1/5) − 1 = 5.99 %
     assert row["本区"] == "+7.45%/年（2020–2025）" and row["_rank"] == 1
     assert "鄞州区 +5.99%/年（2022–2027）" in row["其他区"]
+    # as a 2023 level it ranks third: 镇海 103, 瓯海 53.13, 北仑 46.8, 鄞州 34.2
+    level = st[st["_statistic"] == "level"].set_index("指标").loc["规上工业亩均税收"]
+    assert (level["比较口径"], level["本区"], level["排名"]) == ("2023年水平", "46.8万元/亩", "3/4")
 
 
 def test_trajectory_figures_show_actual_points(beilun):
@@ -291,6 +295,7 @@ def test_standing_counts_a_share_once(indicators):
     # percentage points only; its relative growth must not make it a second 共同指标.
     for slug in ("yinzhou", "ouhai"):
         st = report.standing_table(report.prepare_report(slug, df=indicators))
+        st = st[st["_statistic"] != "level"]  # a level at a common year is a separate row
         assert st["_indicator_id"].is_unique
         assert list(st.loc[st["_indicator_id"] == "rd_share_of_revenue", "_statistic"]) == ["pp_per_year"]
     # …and the growth-rate bars (03_compare, reports) never draw a share's relative growth as a rate

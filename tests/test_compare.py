@@ -143,3 +143,8 @@ def test_report_standing_ranks_levels_at_the_common_year(indicators):
     titles = [ax.get_title(loc="left").replace("\n", "") for ax in fig.axes if ax.get_visible()]
     assert "规上工业亩均税收（2023年，万元/亩）" in titles
     plt.close(fig)
+    # 镇海's 国家“专精特新”小巨人 50家 is read from its text: its bar says so
+    fig = report.standing_level_figure(report.prepare_report("yinzhou", df=indicators))
+    labels = {t.get_text() for ax in fig.axes for t in ax.get_yticklabels()}
+    assert "镇海区（正文）" in labels and "鄞州区" in labels
+    plt.close(fig)

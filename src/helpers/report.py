@@ -793,14 +793,16 @@ def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = Non
 
 def shared_levels_figure(levels: pd.DataFrame, highlight_district: str | None = None):
     """Bars of each district's value at the common year (helpers.compare.level_comparison),
-    one panel per indicator titled with the year and unit, one district highlighted; None when
-    nothing is compared."""
+    one panel per indicator titled with the year and unit, bars of a base value or a value read
+    from the text marked （基数）/（正文）, one district highlighted; None when nothing is
+    compared."""
     from .plotting import ranking_chart
     if len(levels) == 0:
         return None
     data = levels.assign(
         group=[f"{n}（{y}年，{u}）" for n, y, u in zip(levels["name_zh"], levels["year"], levels["unit"])],
-        label=levels["district_name"])
+        label=[n + ("（基数）" if r == "baseline" else "") + ("（正文）" if o == "narrative" else "")
+               for n, r, o in zip(levels["district_name"], levels["role"], levels["origin"])])
     mine = set(data.loc[data["district"] == highlight_district, "label"])
     return ranking_chart(data, value="value", label="label", group="group", highlight=mine,
                          value_format="{:g}", xlabel="同年数值（单位见标题）")

@@ -88,13 +88,18 @@ def build_shape(shape: str) -> tuple[District, pd.DataFrame]:
         clash["quote"], clash["source_line"] = clash["quote"] + "（第二处）", 9
         rows = [_row(d.slug, d.name, "tax_per_mu", 2025, 30, **p), clash,
                 _row(d.slug, d.name, "value_added_per_mu", 2025, 150, **p)]
+    elif shape == "base_only_rows":  # a table with a base column and a target left blank
+        d = _district("syn_base", "合成辛区", 2020, 2025)
+        rows = [_row(d.slug, d.name, "tax_per_mu", 2020, 35, role="baseline"),
+                _row(d.slug, d.name, "tax_per_mu", 2025, 45),
+                _row(d.slug, d.name, "energy_intensity", 2020, 0.5, role="baseline")]
     else:
         raise KeyError(shape)
     return d, pd.DataFrame(rows, columns=COLUMNS)
 
 
 SHAPES = ["prose_only", "no_baseline", "one_year", "end_2027", "single_value", "no_category",
-          "text_disagrees"]
+          "text_disagrees", "base_only_rows"]
 
 
 def with_real(rows: pd.DataFrame) -> pd.DataFrame:
@@ -285,3 +290,16 @@ def test_text_copies_that_disagree_are_named_not_dropped(shape_report):
     found = rep.findings[rep.findings["status"] == "finding"]
     assert list(found["indicator_id"]) == ["tax_per_mu"]
     assert "正文重复印刷数值不同：2025年30/32" in report.audit_html(rep)
+
+
+def test_a_base_without_target_is_named_not_fatal(shape_report):
+    from helpers import report
+    rep = shape_report("base_only_rows")
+    # 亩均税收 35 → 45 is checked for doubling; 能耗 0.5 (2020) has no target and is named
+    assert list(rep.doubling["indicator_id"]) == ["tax_per_mu"]
+    assert rep.doubling["multiple"].item() == pytest.approx(45 / 35)
+    headline = report.headline_html(rep)
+    assert "另有 1 项指标印了基期值但无法核验翻番（无目标值或基期值不宜计算倍数）：规上工业万元增加值能耗" in headline
+    t = report.indicator_table(rep).set_index("指标")
+    assert t.loc["规上工业万元增加值能耗", "基期值"] == "0.5吨标准煤/万元（2020）"
+    assert "只印了一个年份的数值" in report.trajectory_note_html(rep)

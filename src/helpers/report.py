@@ -241,9 +241,11 @@ def check_end_year(df: pd.DataFrame, district: str, end_year) -> int | None:
 
 def pledge_tables(df: pd.DataFrame, district: str):
     """(doubling_check, leap_check, note) for a district; both None with a Chinese note when the
-    district prints no base values (nothing can be checked against a base)."""
+    district prints no base values (nothing can be checked against a base). When some series
+    with a printed base cannot be checked (a base with no target, a zero base for a growth
+    rate), the others are checked and the note names the ones left out."""
     from .errors import NoBaselineError
-    from .pledges import doubling_check, leap_check
+    from .pledges import doubling_check, leap_check, pledge_row
     slug = resolve_district(district).slug
     try:
         return doubling_check(df, slug), leap_check(df, slug), ""
@@ -251,6 +253,23 @@ def pledge_tables(df: pd.DataFrame, district: str):
         plan = df[df["district"] == slug]
         where = "方案表格" if (plan["role"] == "baseline").any() else "方案"
         return None, None, f"{where}未印基期值，无法按基期核验翻番或跃升幅度"
+    except AnalysisError:
+        pass
+    from .catalogue import name_zh
+    from .series import is_table
+    plan = df[(df["district"] == slug) & is_table(df)]
+    ok, left = [], []
+    for iid in dict.fromkeys(plan.loc[plan["role"] == "baseline", "indicator_id"]):
+        try:
+            pledge_row(df, slug, iid)
+            ok.append(iid)
+        except AnalysisError:
+            left.append(iid)
+    note = (f"另有 {len(left)} 项指标印了基期值但无法核验翻番（无目标值或基期值不宜计算倍数）："
+            + "、".join(name_zh(i) for i in left))
+    if not ok:
+        return None, None, note
+    return doubling_check(df, slug, ok), leap_check(df, slug, ok), note
 
 
 def prepare_report(district: str, end_year: int | None = None,
@@ -334,6 +353,7 @@ def pledge_facts(rep: DistrictReport) -> list[str]:
     """Headline sentences on the doubling (四倍增) and leap (五跃升) pledges, like for like."""
     if rep.doubling is None:
         return [rep.pledge_note]
+    left = [rep.pledge_note] if rep.pledge_note else []  # series that could not be checked
     dbl = rep.doubling
     n = len(dbl)
     holds = dbl[dbl["doubles_like_for_like"].fillna(False).astype(bool)]
@@ -356,10 +376,10 @@ def pledge_facts(rep: DistrictReport) -> list[str]:
                      f"{format_pct(rates.max())}，"
                      + (f"{len(fast)} 项快于翻番所需的 {pace}/年" if len(fast)
                         else f"均低于翻番所需的 {pace}/年"))
-        return facts
+        return facts + left
     return [f"方案未设“四倍增/五跃升”；{n} 项有基数的指标中，同口径到期末翻一番的 {len(holds)} 项"
             + (f"（{_names(rep, holds['indicator_id'])}）" if len(holds) else "")
-            + f"（翻番需年均 {pace}）"]
+            + f"（翻番需年均 {pace}）"] + left
 
 
 def steepest_growth(rep: DistrictReport) -> pd.Series | None:

@@ -303,3 +303,21 @@ def test_a_base_without_target_is_named_not_fatal(shape_report):
     t = report.indicator_table(rep).set_index("指标")
     assert t.loc["规上工业万元增加值能耗", "基期值"] == "0.5吨标准煤/万元（2020）"
     assert "只印了一个年份的数值" in report.trajectory_note_html(rep)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_comparison_table_takes_every_shape(monkeypatch, shape):
+    from helpers.compare import comparison_table, level_comparison
+    from helpers.districts import DISTRICTS
+    d, rows = build_shape(shape)
+    monkeypatch.setitem(DISTRICTS, d.slug, d)
+    w = comparison_table(with_real(rows))
+    assert d.name in w.columns
+    tax = level_comparison(with_real(rows), concepts=["tax_per_mu"])
+    expected = {"prose_only": "27（正文）", "no_baseline": "40", "one_year": "50",
+                "no_category": "40"}
+    if shape in expected:  # its 2023 亩均税收 beside 北仑 46.8, 鄞州 34.2, 镇海 103, 瓯海 53.13
+        row = w[(w.concept == "tax_per_mu") & (w.comparison == "2023年数值")]
+        assert row[d.name].item() == expected[shape]
+        assert (row["瓯海区"].item(), row["镇海区"].item()) == ("53.13", "103")
+        assert set(tax["year"]) == {2023} and tax["n"].iloc[0] == 5

@@ -46,14 +46,17 @@ def synthetic():
 
 
 def test_fixture_loads_into_the_indicator_table_columns(synthetic):
-    assert list(synthetic.columns) == COLUMNS
+    assert list(synthetic.columns) == COLUMNS + ["form", "scope"]
     assert len(synthetic) == 12
+    # the fixture has no form/scope columns: every row is in the target's own form, scope unstated
+    assert set(synthetic.form) == {"level"} and set(synthetic.scope) == {""}
     assert set(synthetic.role) == {"actual"} and set(synthetic.section) == {"实际值"}
     assert set(synthetic.source_file) == {"actuals_synthetic.csv"}
     assert all(SYNTH in q for q in synthetic.quote), "every synthetic row says so in its quote"
-    helpers.schema.validate(synthetic)
+    helpers.schema.validate(synthetic[COLUMNS])
     # a combined table (documents + actuals) is still one valid table
-    helpers.schema.validate(pd.concat([helpers.load_indicators("beilun"), synthetic], ignore_index=True))
+    helpers.schema.validate(pd.concat([helpers.load_indicators("beilun"), synthetic[COLUMNS]],
+                                      ignore_index=True))
 
 
 def test_fixture_row_mapping(synthetic):
@@ -85,8 +88,8 @@ def test_wan_yuan_converted_to_yi_yuan(synthetic):
 def test_no_file_means_an_empty_valid_table(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     empty = load_actuals()
-    assert len(empty) == 0 and list(empty.columns) == COLUMNS
-    helpers.schema.validate(empty)
+    assert len(empty) == 0 and list(empty.columns) == COLUMNS + ["form", "scope"]
+    helpers.schema.validate(empty[COLUMNS])
 
 
 def test_default_file_is_used_when_present(tmp_path, monkeypatch):
@@ -181,7 +184,8 @@ def test_missing_column_and_missing_file_and_encoding(tmp_path):
         load_actuals(tmp_path / "nope.csv")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes((",".join(ACTUALS_COLUMNS) + "\nbeilun,tax_per_mu,规上工业亩均税收,2023,45,万元/亩,x,y,,,\n").encode("gbk"))
-    with pytest.raises(SourceError, match=r"gbk\.csv: not UTF-8"):
+    with pytest.raises(SourceError, match=r'gbk\.csv, line 2: not UTF-8: this looks like a GBK/GB18030 '
+                                          r'file .*save it again as "CSV UTF-8'):
         load_actuals(gbk)
 
 

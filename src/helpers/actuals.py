@@ -121,7 +121,11 @@ def load_actuals(path: str | Path | None = None) -> pd.DataFrame:
             try:
                 records.append(actual_record(row, path, catalogue, published))
             except UnknownIndicatorError as exc:
-                notices.append(f"{path.name} 第{row['_line']}行 {row['district']} "
+                try:
+                    who = resolve_district(row["district"]).name
+                except UnknownDistrictError:
+                    who = row["district"]
+                notices.append(f"{path.name} 第{row['_line']}行 {who} "
                                f"{row.get('indicator', '')} {row['year']}年 {row['value']} "
                                f"{row['unit']}：目录中无对应指标，未用于评估（{exc}）")
             continue

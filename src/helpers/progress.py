@@ -832,7 +832,7 @@ def _assess_added(plan: PlanSeries, acts: dict[int, Actual], method: str, res: R
     res.target_year, res.target_value = T, v_T
     res.can_meet = False
     if now is None or before is None:
-        res.status = "no_data"
+        res.status = "not_assessed"
         res.say(f"the plan path gives no required addition for {t}",
                 f"方案路径无法给出{t}年所需新增（缺少基期值或相邻目标），无法评估")
         return
@@ -871,7 +871,7 @@ def _assess_growth_form(plan: PlanSeries, acts: dict[int, Actual], method: str, 
     res.target_year, res.target_value = T, v_T
     res.can_meet = False
     if now is None or before is None:
-        res.status = "no_data"
+        res.status = "not_assessed"
         res.say(f"the plan path gives no required growth for {t}",
                 f"方案路径无法给出{t}年所需增速（缺少基期值或相邻目标），无法评估")
         return

@@ -830,3 +830,34 @@ def test_series_that_cannot_be_judged_is_excluded_with_a_reason(beilun):
     assert b.status == "not_assessed" and "2023年实际值不一致" in b.rule_zh
     assert one(res, "rd_investment", "beilun").status == "no_data"   # the rest of the table is there
     assert len(res) == len(assess_progress(beilun, None)) + 1
+
+
+# ================================================================== the report's progress section
+
+def test_report_renders_with_bad_and_unused_actuals(tmp_path):
+    """One impossible row, one wrong-scope row and one indicator Beilun does not plan: the report
+    still renders, each is shown with file and line, and the valid row is judged (issue 10.5/10.6)."""
+    import csv
+    from helpers import report
+    from helpers.actuals import ACTUALS_COLUMNS
+    p = tmp_path / "actuals.csv"
+    base = {"district": "beilun", "source_title": SYNTH, "source_url_or_doc": "pytest", "form": "level"}
+    rows = [dict(base, indicator_id="tax_per_mu", year="2023", value="-45", unit="万元/亩", scope="全区"),
+            dict(base, indicator_id="rd_investment", year="2023", value="65", unit="亿元", scope="全区"),
+            dict(base, indicator_id="rd_investment", year="2022", value="1", unit="亿元", scope="区本级"),
+            dict(base, indicator_id="industrial_value_added_growth", year="2023", value="6", unit="%",
+                 form="growth_rate", scope="全区")]
+    with open(p, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ACTUALS_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    rep = report.prepare_report("beilun", actuals_path=p)
+    html = report.progress_html(rep)
+    t = report.progress_table(rep).set_index("指标")
+    assert "不合理，未用于评估" in t.loc["规上工业亩均税收", "未计入的实际值"]
+    assert "actuals.csv 第2行" in t.loc["规上工业亩均税收", "未计入的实际值"]
+    assert "st-needs_acceleration" in t.loc["研发投入规模", "进展状态"]     # 0.665908, as above
+    assert "口径为区本级" in t.loc["研发投入规模", "未计入的实际值"]
+    assert t.loc["研发投入规模", "实际值形式"] == "水平值（口径：全区）"
+    assert "未用于评估的实际值" in html and "北仑区方案中无此指标" in html and "actuals.csv 第5行" in html
+    assert "无法评估" in html and "实际值按发布形式判定" in html

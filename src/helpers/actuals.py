@@ -275,7 +275,11 @@ def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str
         "indicator": row.get("indicator") or entry["name_zh"], "indicator_id": iid,
         "category": "", "lead_agency": "", "year": year, "value": value,
         "role": "actual", "measure": entry["measure"], "direction": entry["direction"],
-        "source_file": path.name, "section": ACTUALS_SECTION, "source_line": line,
+        "source_file": path.name, "source_line": line,
+        # the section tells apart a level, a growth rate and another scope's figure of the same
+        # year from the same page (the indicator table's key has no form or scope column)
+        "section": ACTUALS_SECTION + ("" if form == "level" else f"·{FORMS[form]}")
+                   + (f"·{scope}" if scope else ""),
         "value_text": row["value"], "quote": source_text(row, published),
         "note": "; ".join(note_parts), "form": form, "scope": scope,
         "unit": entry["unit"] if not percent_form else "%",

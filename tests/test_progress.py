@@ -360,6 +360,8 @@ def test_actual_only_in_base_year_is_no_data(beilun):
 def test_flow_actual_in_a_year_without_target_is_no_data(beilun):
     r = judge(beilun, "standards_led_per_year", 2020, 40)
     assert r.status == "no_data"
+    # the unused row is listed, not dropped (issue 10.6)
+    assert r.excluded == "inline.csv 第2行 2020年 40项：无与年度目标同年的实际值，未用于评估"
 
 
 # ------------------------------------------------------------------ end to end with the fixture
@@ -861,3 +863,15 @@ def test_report_renders_with_bad_and_unused_actuals(tmp_path):
     assert t.loc["研发投入规模", "实际值形式"] == "水平值（口径：全区）"
     assert "未用于评估的实际值" in html and "北仑区方案中无此指标" in html and "actuals.csv 第5行" in html
     assert "无法评估" in html and "实际值按发布形式判定" in html
+
+
+def test_chart_points_are_only_results_in_the_targets_form_and_scope(beilun):
+    # a growth rate is not a point on the level's path; a 区本级 figure is not on the 全区 path
+    a = forms(("beilun", "tax_per_mu", 2022, 44.0, "level", "全区"),
+              ("beilun", "tax_per_mu", 2023, 8.0, "growth_rate", "全区"),
+              ("beilun", "rd_investment", 2023, 60.0, "level", "区本级"),
+              ("beilun", "rd_investment", 2022, 58.0, "level", ""))
+    assert len(actual_points(a, "beilun")) == 3              # without the plan: forms only
+    pts = actual_points(a, "beilun", beilun)
+    assert list(zip(pts.indicator_id, pts.year, pts.value)) == [("rd_investment", 2022, 58.0),
+                                                                ("tax_per_mu", 2022, 44.0)]

@@ -7,12 +7,15 @@ Two published methods, selectable and named in every output row
              ``R = d · cagr_observed / |cagr_required|`` with d = +1 (higher is better) or −1,
              cagr_observed from the base to the latest actual, cagr_required from the base to the
              target. R ≥ 0.95 on track · 0.6–0.95 needs acceleration · 0–0.6 limited · < 0 backwards.
-             A base or target of 0 is replaced by 0.001, as Open SDG does (we do the same for a
-             zero actual; negative values raise AnalysisError).
+             A target or actual of 0 is replaced by 0.001, as Open SDG does; a zero or negative
+             base switches to the linear rule (see below).
 ``unsd``     UN Statistics Division progress chart: project the latest actual to the target year at
              the observed CAGR, ``v̂_T = v_t · (1 + cagr_observed)^(T − t)``, score
              ``(v̂_T − v_b) / (v_T − v_b)``. ≥ 0.95 on track · 0.10–0.95 needs acceleration ·
-             0–0.10 limited (stagnation) · < 0 backwards (regression below the base).
+             0–0.10 limited (stagnation) · < 0 backwards (regression below the base)
+             (SDG Progress Chart 2023 Technical Note, https://unstats.un.org/sdgs/files/report/
+             2023/Progress_Chart_Technical_Note_2023.pdf; its 0.95 / 0.10 bands, restated in
+             EUSTAT-DES/site ``_pages/en/metodologia.md``).
 
 In both, reaching the target overrides the trend (status ``met``). The plans' target types the
 methods do not cover are extended as follows (the rule used is named in each row):
@@ -1001,6 +1004,12 @@ def assess_series(plan: PlanSeries, acts: list[Actual] | dict[int, Actual], meth
     if res.status == "no_data" and res.excluded:
         res.status = "not_assessed"
         res.say("actuals given but none could be used", "有实际值但均未计入，无法评估")
+    elif res.status == "no_data" and forms:
+        # actuals that no rule could use (e.g. only the base year, a flow's year without a
+        # target): still no data, but listed so that no row disappears silently
+        why = res.rule_zh[-1] if res.rule_zh else "无法评估"
+        res.excluded += [f"{a.where} {a.year}年 {a.value:g}{a.unit}：{why}，未用于评估"
+                         for f in forms.values() for a in sorted(f.values(), key=lambda x: x.year)]
     return _row(plan, res)
 
 
@@ -1096,10 +1105,12 @@ def progress_summary(assessment: pd.DataFrame) -> pd.DataFrame:
     }, index=pd.Index(STATUSES, name="status"))
 
 
-def actual_points(actuals_df: pd.DataFrame | None, district: str) -> pd.DataFrame:
+def actual_points(actuals_df: pd.DataFrame | None, district: str,
+                  targets_df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Actual values of one district for chart overlays, one row per indicator × year: only
     results in the target's own form (a growth rate or a yearly addition is not a point on a
-    level's path) and in the catalogue unit.
+    level's path) and in the catalogue unit. With ``targets_df`` (the plan), also only what
+    the assessment may count: no other scope, no impossible value, no year before the base.
 
     Columns: indicator_id, indicator, year, value, unit, source (title + URL/document, file and
     line; several sources joined with "；"), scope. Empty (same columns) when there are none.
@@ -1111,12 +1122,18 @@ def actual_points(actuals_df: pd.DataFrame | None, district: str) -> pd.DataFram
     if actuals_df is None or len(actuals_df) == 0:
         return empty
     cat = load_catalogue()
+    plans = {} if targets_df is None else \
+        {p.indicator_id: p for p in plan_series(targets_df) if p.district == slug}
     points: dict[tuple[str, int, str], dict] = {}
     for (d, iid), acts in actual_series(actuals_df[actuals_df["district"] == slug]).items():
         e = cat[iid]
+        plan = plans.get(iid)
         for a in acts:
             if (a.form != "level" and (e["measure"], a.form) not in SAME_AS_LEVEL) or \
                     (a.unit and a.unit != e["unit"]):
+                continue
+            if plan is not None and (a.year < plan.plan_start or impossible(plan, a)
+                                     or scope_verdict(plan, a.scope)):
                 continue
             key = (iid, a.year, a.scope)
             if key in points:

@@ -288,7 +288,7 @@ def prepare_report(district: str, end_year: int | None = None,
         fit=milestone_fit(df, d.slug), findings=audit(df, d.slug),
         tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
-        points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
+        points=actual_points(actuals, d.slug, plan), catalogue=catalogue_frame(),
         series={iid: collapse_printings(recs, f"{d.slug}/{iid}")
                 for (_, iid), recs in table_groups(df, d.slug).items()})
 
@@ -768,8 +768,8 @@ def _progress_actual_text(r: pd.Series) -> str:
 def progress_table(rep: DistrictReport) -> pd.DataFrame:
     """Indicators with at least one actual (judged, or shown but not counted): 指标, 进展状态,
     实际值形式, 最新实际, 当年目标, 评估目标, 实际/所需, 判定方法, 实际值来源, 未计入的实际值 —
-    numbers with units. 当年目标 is the plan path's required addition for the added_in_year form
-    and "—" for the growth_rate form (its required growth is in 判定方法)."""
+    numbers with units. 当年目标 is "所需新增 …" (the plan path's required addition) for the
+    added_in_year form and "所需增速 …%" for the growth_rate form."""
     p = rep.progress[(rep.progress["status"] != "no_data") | (rep.progress["excluded"] != "")]
     rows = []
     for _, r in p.iterrows():
@@ -777,6 +777,8 @@ def progress_table(rep: DistrictReport) -> pd.DataFrame:
         year_target = "—" if r["form"] == "growth_rate" else format_value(r["year_target"], unit)
         if r["form"] == "growth_rate" and not is_missing(r["required"]):
             year_target = f"所需增速 {format_number(100 * r['required'], 2)}%"
+        elif r["form"] == "added_in_year" and r["base_kind"] == "plan_path":
+            year_target = f"所需新增 {year_target}"
         rows.append({
             "指标": rep.name_of(r["indicator_id"]) if r["indicator_id"] in rep.catalogue.index
             else r["indicator"],

@@ -947,7 +947,7 @@ def assess_series(plan: PlanSeries, acts: list[Actual] | dict[int, Actual], meth
         acts = [replace(a, year=y) for y, a in acts.items()]
     target = _final_target(plan, target_year)
     base = Result(method=method)
-    if plan.problem:
+    if plan.problem:  # no target is trusted: none is shown
         base.status = "not_assessed"
         base.say(f"plan cannot be judged: {plan.problem}", f"方案数值前后不一致，无法评估（{plan.problem}）")
         return _row(plan, base)
@@ -999,7 +999,7 @@ def assess_series(plan: PlanSeries, acts: list[Actual] | dict[int, Actual], meth
         res.say("actuals derived from the same-concept level indicator", "实际值由同口径强度指标换算")
     if res.actual_year is not None and not res.scope and res.status not in ("no_data",):
         res.say("scope not stated: counted as the plan's", f"实际值未注明口径，按方案口径（{plan.scope_zh}）计入")
-    if res.status == "no_data" and res.target_year is None and target is not None:
+    if res.status in ("no_data", "not_assessed") and res.target_year is None and target is not None:
         res.target_year, res.target_value = target
     if res.status == "no_data" and res.excluded:
         res.status = "not_assessed"

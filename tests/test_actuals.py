@@ -46,14 +46,17 @@ def synthetic():
 
 
 def test_fixture_loads_into_the_indicator_table_columns(synthetic):
-    assert list(synthetic.columns) == COLUMNS
+    assert list(synthetic.columns) == COLUMNS + ["form", "scope"]
     assert len(synthetic) == 12
+    # the fixture has no form/scope columns: every row is in the target's own form, scope unstated
+    assert set(synthetic.form) == {"level"} and set(synthetic.scope) == {""}
     assert set(synthetic.role) == {"actual"} and set(synthetic.section) == {"实际值"}
     assert set(synthetic.source_file) == {"actuals_synthetic.csv"}
     assert all(SYNTH in q for q in synthetic.quote), "every synthetic row says so in its quote"
-    helpers.schema.validate(synthetic)
+    helpers.schema.validate(synthetic[COLUMNS])
     # a combined table (documents + actuals) is still one valid table
-    helpers.schema.validate(pd.concat([helpers.load_indicators("beilun"), synthetic], ignore_index=True))
+    helpers.schema.validate(pd.concat([helpers.load_indicators("beilun"), synthetic[COLUMNS]],
+                                      ignore_index=True))
 
 
 def test_fixture_row_mapping(synthetic):
@@ -85,8 +88,8 @@ def test_wan_yuan_converted_to_yi_yuan(synthetic):
 def test_no_file_means_an_empty_valid_table(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     empty = load_actuals()
-    assert len(empty) == 0 and list(empty.columns) == COLUMNS
-    helpers.schema.validate(empty)
+    assert len(empty) == 0 and list(empty.columns) == COLUMNS + ["form", "scope"]
+    helpers.schema.validate(empty[COLUMNS])
 
 
 def test_default_file_is_used_when_present(tmp_path, monkeypatch):
@@ -181,7 +184,8 @@ def test_missing_column_and_missing_file_and_encoding(tmp_path):
         load_actuals(tmp_path / "nope.csv")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes((",".join(ACTUALS_COLUMNS) + "\nbeilun,tax_per_mu,规上工业亩均税收,2023,45,万元/亩,x,y,,,\n").encode("gbk"))
-    with pytest.raises(SourceError, match=r"gbk\.csv: not UTF-8"):
+    with pytest.raises(SourceError, match=r'gbk\.csv, line 2: not UTF-8: this looks like a GBK/GB18030 '
+                                          r'file .*save it again as "CSV UTF-8'):
         load_actuals(gbk)
 
 
@@ -193,3 +197,105 @@ def test_a_bad_row_loses_nothing_else(tmp_path):
         load_actuals(p)
     pd.testing.assert_frame_equal(helpers.load_indicators(), before)
     assert len(load_actuals(write(tmp_path / "b.csv", [row()]))) == 1
+
+
+# ------------------------------------------------------------------ forms, scope, published results
+
+PUBLISHED_FIXTURE = Path(__file__).parent / "fixtures" / "published_synthetic.csv"
+
+
+def test_spaced_digits_are_an_error_not_a_number(tmp_path):
+    # " 4 5 " is two numbers or a typo, never 45 (issue 10.6); surrounding spaces are fine
+    p = write(tmp_path / "a.csv", [row(value=" 4 5 ")])
+    with pytest.raises(ValueParseError, match=r"a\.csv, line 2: value '4 5' has a space inside"):
+        load_actuals(p)
+    assert load_actuals(write(tmp_path / "b.csv", [row(value=" 45 ")])).value.iloc[0] == 45.0
+
+
+def test_gb18030_file_is_refused_with_advice(tmp_path):
+    p = tmp_path / "excel.csv"
+    p.write_bytes((",".join(ACTUALS_COLUMNS) + "\n北仑区,tax_per_mu,,2023,45,万元/亩,,全区,统计公报,x,,,\n")
+                  .encode("gb18030"))
+    with pytest.raises(SourceError, match=r'excel\.csv, line 2: .*GBK/GB18030.*"CSV UTF-8'):
+        load_actuals(p)
+
+
+def test_form_and_scope_columns(tmp_path):
+    p = write(tmp_path / "a.csv", [
+        row(form="growth_rate", unit="%", value="8.0", scope="全区"),
+        row(form="added_in_year", indicator_id="little_giants_national", unit="家", value="9", scope="全区"),
+        row(form="", scope=""),
+    ])
+    df = load_actuals(p)
+    assert list(zip(df.form, df.unit, df.value, df.scope)) == [
+        ("growth_rate", "%", 8.0, "全区"), ("added_in_year", "家", 9.0, "全区"), ("level", "万元/亩", 45.0, "")]
+
+
+@pytest.mark.parametrize("over, message", [
+    (dict(form="yoy"), r"line 2: form 'yoy' is not one of level, growth_rate, added_in_year, share"),
+    (dict(form="growth_rate"), r"line 2: a growth_rate value is in %, not '万元/亩'"),
+    (dict(form="share", unit="亿元"), r"line 2: a share value is in %, not '亿元'"),
+])
+def test_bad_form_names_file_and_line(tmp_path, over, message):
+    with pytest.raises(SourceError, match=message):
+        load_actuals(write(tmp_path / "a.csv", [row(**over)]))
+
+
+def test_level_and_growth_of_the_same_year_are_not_a_conflict(tmp_path):
+    p = write(tmp_path / "a.csv", [row(), row(form="growth_rate", unit="%", value="7.5"),
+                                   row(scope="区本级", value="40.0")])
+    assert len(load_actuals(p)) == 3
+
+
+def test_published_file_is_read_with_its_own_columns():
+    from helpers.actuals import PUBLISHED_COLUMNS
+    assert PUBLISHED_FIXTURE.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(PUBLISHED_COLUMNS)
+    df = load_actuals(PUBLISHED_FIXTURE)
+    assert list(zip(df.indicator_id, df.form, df.scope)) == [
+        ("little_giants_national", "added_in_year", "全区"), ("tax_per_mu", "level", "区本级"),
+        ("tax_per_mu", "level", "全区"), ("industrial_value_added_growth", "growth_rate", "区本级")]
+    # the quote names title, publisher, URL/document, date and place; a repost says so
+    assert df.quote.iloc[0] == f"{SYNTH} pytest tests/fixtures/published_synthetic.csv 2024-03-01 第1段"
+    assert df.quote.iloc[2].endswith("第3段（转载页）")
+    assert df.indicator.iloc[3] == "区本级规上工业增加值"      # the name as printed is kept
+    # a published figure without a catalogue indicator is reported, not dropped, not an error
+    (notice,) = df.attrs["notices"]
+    assert notice.startswith("published_synthetic.csv 第6行 北仑区 区本级工业总产值 2023年 1000 亿元：目录中无对应指标")
+
+
+def test_shipped_published_file_has_the_agreed_header():
+    from helpers.actuals import PUBLISHED_COLUMNS, published_path
+    text = published_path().read_bytes()
+    assert text.startswith("\ufeff".encode()) and \
+        text.decode("utf-8-sig").splitlines()[0] == ",".join(PUBLISHED_COLUMNS)
+    load_actuals(published_path())   # whatever it holds, it loads
+
+
+def test_published_row_needs_its_publisher(tmp_path):
+    from helpers.actuals import PUBLISHED_COLUMNS
+    rows = list(csv.DictReader(open(PUBLISHED_FIXTURE, encoding="utf-8-sig")))[:1]
+    rows[0]["publisher"] = ""
+    p = write(tmp_path / "p.csv", rows, columns=PUBLISHED_COLUMNS)
+    with pytest.raises(MissingSourceError, match=r"p\.csv, line 2: publisher is empty"):
+        load_actuals(p)
+
+
+def test_reports_read_published_results_and_the_users_file_wins(tmp_path, monkeypatch):
+    from helpers.actuals import load_report_actuals
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    folder = tmp_path / "data" / "actuals"
+    folder.mkdir(parents=True)
+    assert load_report_actuals() [1] == "" and len(load_report_actuals()[0]) == 0   # nothing at all
+    (folder / "published.csv").write_bytes(PUBLISHED_FIXTURE.read_bytes())
+    df, label = load_report_actuals()
+    assert label == "data/actuals/published.csv" and len(df) == 4
+    # the user's 全区 2023 level of 规上工业亩均税收 replaces the published 47 (same key), adds nothing else
+    write(folder / "actuals.csv", [row(value="48.0", scope="全区")])
+    df, label = load_report_actuals()
+    assert label == "data/actuals/published.csv + data/actuals/actuals.csv"
+    tax = df[(df.indicator_id == "tax_per_mu") & (df.scope == "全区")]
+    assert list(zip(tax.value, tax.source_file)) == [(48.0, "actuals.csv")]
+    assert len(df) == 4 and any("已由用户实际值文件的同年同口径数值取代" in n and "第4行" in n
+                                for n in df.attrs["notices"])
+    # an explicit path is used alone
+    assert load_report_actuals(FIXTURE)[1] == "actuals_synthetic.csv"

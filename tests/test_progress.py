@@ -360,6 +360,8 @@ def test_actual_only_in_base_year_is_no_data(beilun):
 def test_flow_actual_in_a_year_without_target_is_no_data(beilun):
     r = judge(beilun, "standards_led_per_year", 2020, 40)
     assert r.status == "no_data"
+    # the unused row is listed, not dropped (issue 10.6)
+    assert r.excluded == "inline.csv 第2行 2020年 40项：无与年度目标同年的实际值，未用于评估"
 
 
 # ------------------------------------------------------------------ end to end with the fixture
@@ -391,8 +393,8 @@ def test_end_to_end_with_synthetic_fixture(beilun):
     }
     assert (res.status == "no_data").sum() == len(res) - 10
     summary = progress_summary(res)
-    assert list(summary["状态"]) == ["已达标", "进度正常", "需加快", "进展有限", "倒退", "无数据"]
-    assert list(summary["指标数"]) == [0, 2, 6, 1, 1, len(res) - 10]
+    assert list(summary["状态"]) == ["已达标", "进度正常", "需加快", "进展有限", "倒退", "无法评估", "无数据"]
+    assert list(summary["指标数"]) == [0, 2, 6, 1, 1, 0, len(res) - 10]
     assert summary["占比"].sum() == pytest.approx(100, abs=0.5)
 
 
@@ -409,7 +411,7 @@ def test_every_row_names_method_and_rule(beilun):
 
 def test_progress_summary_of_nothing():
     s = progress_summary(assess_progress(helpers.load_indicators("beilun").iloc[:0], None))
-    assert list(s["指标数"]) == [0] * 6 and list(s["占比"]) == [0.0] * 6
+    assert list(s["指标数"]) == [0] * 7 and list(s["占比"]) == [0.0] * 7
 
 
 def test_actual_points_for_chart_overlays():
@@ -426,11 +428,6 @@ def test_actual_points_for_chart_overlays():
 def test_bad_calls_raise_analysis_error(beilun):
     with pytest.raises(AnalysisError, match="unknown method 'eurostat'"):
         assess_progress(beilun, None, method="eurostat")
-    two = pd.concat([actuals(("beilun", "tax_per_mu", 2023, 45)), actuals(("beilun", "tax_per_mu", 2023, 46))])
-    with pytest.raises(AnalysisError, match="actuals disagree"):
-        assess_progress(beilun, two)
-    with pytest.raises(AnalysisError, match="positive values"):
-        judge(beilun, "tax_per_mu", 2023, -1.0)
     with pytest.raises(AnalysisError, match="lacks columns"):
         assess_progress(pd.DataFrame({"x": [1]}), None)
 
@@ -495,3 +492,386 @@ def test_narrative_targets_only_when_no_table_prints_the_series():
     clash = pd.concat([ouhai_plan(section="正文"),
                        plan_rows("ouhai", "tax_per_mu", None, {2023: 130.0}).assign(section="正文", quote="x")])
     assert len(assess_progress(clash, None)) == 0                  # contradictory narrative: left to the audit
+
+
+# ================================================================== forms × target types
+# (issue 13.1) every actual below is SYNTHETIC; targets are the plans' own (quoted per case).
+
+def forms(*points) -> pd.DataFrame:
+    """Actuals with a form, scope and unit: (district, iid, year, value, form, scope[, unit]).
+    Built as a DataFrame directly (not through load_actuals): assess_progress must check what
+    it is given however the table reached it."""
+    cat = helpers.catalogue()
+    rows = []
+    for i, p in enumerate(points):
+        district, iid, year, value, form, scope = p[:6]
+        e = cat.loc[iid]
+        unit = p[6] if len(p) > 6 else ("%" if form in ("growth_rate", "share") else e.unit)
+        rows.append({"district": district, "district_name": helpers.resolve_district(district).name,
+                     "indicator": e.name_zh, "indicator_id": iid, "category": "", "lead_agency": "",
+                     "year": year, "value": float(value), "unit": unit, "role": "actual",
+                     "measure": e.measure, "direction": e.direction, "source_file": "inline.csv",
+                     "section": "实际值", "source_line": i + 2, "value_text": str(value),
+                     "quote": f"{SYNTH} inline", "note": "", "form": form, "scope": scope})
+    return pd.DataFrame(rows, columns=COLUMNS + ["form", "scope"])
+
+
+def judge_form(targets, iid, year, value, form, scope="全区", method="opensdg", district="beilun",
+               **kw) -> pd.Series:
+    return one(assess_progress(targets, forms((district, iid, year, value, form, scope)), method, **kw),
+               iid, district)
+
+
+# ---- level target: 北仑 附件1 规上工业亩均税收 38.4 (2020), 40.5, 43.5, 46.8, 50.3, 55 (2021–2025)
+
+@pytest.mark.parametrize("g, method, ratio, status", [
+    # required growth on the plan path in 2023: 46.8/43.5 - 1 = 0.0758621
+    (8.0, "opensdg", 1.054545, "on_track"),            # 0.08 / 0.0758621
+    (5.0, "opensdg", 0.659091, "needs_acceleration"),   # 0.05 / 0.0758621
+    # UNSD: n = 2025 - 2023 + 1 = 3: (1.08**3 - 1)/(1.0758621**3 - 1) = 0.259712/0.245290 = 1.058805
+    (8.0, "unsd", 1.058805, "on_track"),
+])
+def test_growth_rate_form_against_a_level_target(beilun, g, method, ratio, status):
+    r = judge_form(beilun, "tax_per_mu", 2023, g, "growth_rate", method=method)
+    assert (r.status, r.form, r.form_zh) == (status, "growth_rate", "同比增速")
+    assert r.required == pytest.approx(46.8 / 43.5 - 1) and r.observed == pytest.approx(g / 100)
+    assert r.ratio_or_score == pytest.approx(ratio, abs=1e-6)
+    assert "不判断是否达标" in r.rule_zh and r.status != "met"
+
+
+def test_added_in_year_form_against_a_level_target(beilun):
+    # required increase on the plan path in 2023: 46.8 - 43.5 = 3.3; synthetic addition 3.0 → 0.909091
+    r = judge_form(beilun, "tax_per_mu", 2023, 3.0, "added_in_year")
+    assert r.ratio_or_score == pytest.approx(3.0 / 3.3) and r.status == "needs_acceleration"
+    assert r.year_target == pytest.approx(3.3) and pd.isna(r.year_target_met)
+
+
+def test_share_form_is_not_applicable_to_a_level_target(beilun):
+    r = judge_form(beilun, "tax_per_mu", 2023, 50.0, "share")
+    assert r.status == "not_assessed" and "占比不适用于水平目标" in r.excluded
+    assert "inline.csv 第2行" in r.excluded and SYNTH in r.excluded   # shown with its source
+
+
+# ---- stock target: 北仑 附件1 国家级专精特新“小巨人”企业累计数量 20, 26, 31, 36, 40 家 (2021–2025),
+#      no base printed
+
+def test_stock_in_its_own_form(beilun):
+    # the issue's example: 累计 33 家 in 2022 against the 2022 target 26 (no base: same-year check)
+    r = judge_form(beilun, "little_giants_national", 2022, 33, "level")
+    assert (r.status, r.year_target, bool(r.year_target_met)) == ("on_track", 26.0, True)
+
+
+def test_yearly_addition_is_never_compared_with_a_stock(beilun):
+    # "新增9家" in 2023: against the stock (31) it would look like 9/31 = 0.29 of the target;
+    # the rule compares it with the plan's required increase that year, 31 - 26 = 5 → 9/5 = 1.8
+    r = judge_form(beilun, "little_giants_national", 2023, 9, "added_in_year")
+    assert r.ratio_or_score == pytest.approx(1.8) and r.status == "on_track"
+    assert r.year_target == 5.0 and r.target_value == 40.0 and pd.isna(r.year_target_met)
+    assert "当年新增不与存量比较" in r.rule_zh
+    # 60 new firms in one year exceed the 40-firm stock target, but are not "met": only the pace
+    big = judge_form(beilun, "little_giants_national", 2023, 60, "added_in_year")
+    assert big.status == "on_track" and big.ratio_or_score == pytest.approx(12.0)
+    # 2021: the plan prints no 2020 stock, so no required addition for 2021: not guessed
+    first = judge_form(beilun, "little_giants_national", 2021, 9, "added_in_year")
+    assert first.status == "not_assessed" and "无法给出2021年所需新增" in first.rule_zh
+
+
+def test_growth_rate_form_against_a_stock_target(yinzhou):
+    # 鄞州 附件1 高新技术企业数量 873 (2022) → 1100 (2023): required 1100/873 - 1 = 0.260023;
+    # synthetic growth 20 % → 0.2 / 0.260023 = 0.769163
+    r = judge_form(yinzhou, "high_tech_enterprises", 2023, 20.0, "growth_rate", district="yinzhou")
+    assert r.ratio_or_score == pytest.approx(0.769163, abs=1e-6) and r.status == "needs_acceleration"
+
+
+def test_share_form_is_not_applicable_to_a_stock_target(beilun):
+    r = judge_form(beilun, "little_giants_national", 2023, 30.0, "share")
+    assert r.status == "not_assessed" and "占比不适用于存量目标" in r.excluded
+
+
+# ---- cumulative target: 北仑 附件2 累计腾出低效工业用地 [1000] [2000] [3000] [6000] [9500] 亩, 0 at end 2020
+
+def test_yearly_additions_all_present_are_summed_into_the_cumulative(beilun):
+    # 2021 1000 + 2022 1100 + 2023 1200 = 3300 亩 by 2023: 3300/3 = 1100 per yr vs 9500/5 = 1900 → 0.578947
+    a = forms(*[("beilun", "low_efficiency_land_freed_cumulative", y, v, "added_in_year", "全区")
+                for y, v in ((2021, 1000), (2022, 1100), (2023, 1200))])
+    r = one(assess_progress(beilun, a), "low_efficiency_land_freed_cumulative")
+    assert r.latest_actual == 3300.0 and r.ratio_or_score == pytest.approx(0.578947, abs=1e-6)
+    assert r.status == "limited" and r.year_target == 3000.0 and bool(r.year_target_met)
+    assert "2021–2023年各年新增齐全，合计为累计值" in r.rule_zh and "各年新增合计" in r.actual_source
+    # judged on the 2023 milestone (3000), the summed 3300 has met it
+    mid = one(assess_progress(beilun, a, target_year=2023), "low_efficiency_land_freed_cumulative")
+    assert mid.status == "met"
+
+
+def test_yearly_addition_with_a_missing_year_is_not_summed(beilun):
+    # 2021 and 2023 only: not summed (2022 is missing); 2023's 1200 vs the path's 3000 - 2000 = 1000 → 1.2
+    a = forms(("beilun", "low_efficiency_land_freed_cumulative", 2021, 1000, "added_in_year", "全区"),
+              ("beilun", "low_efficiency_land_freed_cumulative", 2023, 1200, "added_in_year", "全区"))
+    r = one(assess_progress(beilun, a), "low_efficiency_land_freed_cumulative")
+    assert r.latest_actual == 1200.0 and r.ratio_or_score == pytest.approx(1.2) and r.status == "on_track"
+    assert "各年新增不全，不合计" in r.rule_zh
+
+
+@pytest.mark.parametrize("form", ["growth_rate", "share"])
+def test_growth_and_share_forms_are_not_applicable_to_a_cumulative(beilun, form):
+    r = judge_form(beilun, "low_efficiency_land_freed_cumulative", 2023, 12.0, form)
+    assert r.status == "not_assessed" and f"不适用于累计目标" in r.excluded
+
+
+# ---- flow target: 北仑 附件2 企业主导参与…标准制（修）订 30 项 every year
+
+def test_yearly_addition_is_the_flow_itself(beilun):
+    # 29 added in 2022 vs the 2022 target 30: 0.966667, year over → capped at needs_acceleration
+    r = judge_form(beilun, "standards_led_per_year", 2022, 29, "added_in_year")
+    assert r.ratio_or_score == pytest.approx(29 / 30) and r.status == "needs_acceleration"
+    assert "年度流量" in r.rule_zh
+
+
+@pytest.mark.parametrize("form", ["growth_rate", "share"])
+def test_growth_and_share_forms_are_not_applicable_to_a_flow(beilun, form):
+    r = judge_form(beilun, "standards_led_per_year", 2022, 5.0, form)
+    assert r.status == "not_assessed" and "不适用于年度流量目标" in r.excluded
+
+
+# ---- growth-rate target: 北仑 附件2 制造业贷款规模年均增速 12 % each year
+
+def test_growth_rate_form_is_the_growth_target_itself(beilun):
+    r = judge_form(beilun, "manufacturing_loan_growth", 2023, 9.0, "growth_rate")   # 9/12 = 0.75
+    assert r.ratio_or_score == pytest.approx(0.75) and r.status == "needs_acceleration"
+
+
+@pytest.mark.parametrize("form", ["added_in_year", "share"])
+def test_addition_and_share_forms_are_not_applicable_to_a_growth_target(beilun, form):
+    r = judge_form(beilun, "manufacturing_loan_growth", 2023, 9.0, form)
+    assert r.status == "not_assessed" and "不适用于增速目标" in r.excluded
+
+
+# ---- reduction target: 北仑 附件2 能耗累计降低率 3.6, 7.1, 10.4, 13.5, 16 % vs 2020
+
+@pytest.mark.parametrize("g, ratio, status", [
+    # index path 2022: 1 - 0.071 = 0.929, 2023: 0.896 → required yearly change 0.896/0.929 - 1 = -0.035522
+    (-3.5, 0.985303, "on_track"),        # intensity fell 3.5 % in 2023: 0.035 / 0.035522
+    (-2.0, 0.563030, "limited"),         # 0.020 / 0.035522
+    (1.0, -0.281515, "backwards"),       # intensity rose 1 %
+])
+def test_growth_rate_form_against_a_reduction_target(beilun, g, ratio, status):
+    r = judge_form(beilun, "energy_intensity_reduction", 2023, g, "growth_rate")
+    assert r.required == pytest.approx(0.896 / 0.929 - 1)
+    assert r.ratio_or_score == pytest.approx(ratio, abs=1e-6) and r.status == status
+
+
+@pytest.mark.parametrize("form", ["added_in_year", "share"])
+def test_addition_and_share_forms_are_not_applicable_to_a_reduction_target(beilun, form):
+    r = judge_form(beilun, "energy_intensity_reduction", 2023, 9.0, form)
+    assert r.status == "not_assessed" and "不适用于累计降低率目标" in r.excluded
+
+
+# ---- share target: 鄞州 附件1 重点行业企业装备数控化率 95.6 % (2022) → 97.4 % (2027)
+
+def test_share_form_is_the_share_target_itself(yinzhou):
+    # 96.0 in 2023: 0.4 pp/yr vs (97.4 - 95.6)/5 = 0.36 → 1.111111
+    r = judge_form(yinzhou, "nc_machining_rate", 2023, 96.0, "share", district="yinzhou")
+    assert r.ratio_or_score == pytest.approx(1.111111, abs=1e-6) and r.status == "on_track"
+
+
+@pytest.mark.parametrize("form", ["added_in_year", "growth_rate"])
+def test_addition_and_growth_forms_are_not_applicable_to_a_share_target(yinzhou, form):
+    r = judge_form(yinzhou, "nc_machining_rate", 2023, 1.0, form, district="yinzhou")
+    assert r.status == "not_assessed" and "不适用于占比目标" in r.excluded
+
+
+def test_latest_form_is_used_and_the_other_named(beilun):
+    # level 45 in 2022 (43.5 target) and growth 8 % in 2023: the 2023 growth is judged, the level named
+    a = forms(("beilun", "tax_per_mu", 2022, 45.0, "level", "全区"),
+              ("beilun", "tax_per_mu", 2023, 8.0, "growth_rate", "全区"))
+    r = one(assess_progress(beilun, a), "tax_per_mu")
+    assert (r.form, r.latest_actual_year) == ("growth_rate", 2023)
+    assert "另有水平值形式的实际值（2022年），未用于判定" in r.rule_zh
+
+
+# ================================================================== scope (issue 13.2)
+
+def test_plan_scope_comes_from_the_printed_names(beilun, yinzhou):
+    res = assess_progress(beilun, None).set_index("indicator_id")
+    assert res.loc["tax_per_mu", "plan_scope"] == "全区·规上"      # printed 全区规上工业亩均税收
+    assert res.loc["rd_investment", "plan_scope"] == "全区"        # printed 研发投入规模
+
+
+@pytest.mark.parametrize("scope, counted", [("全区", True), ("规上", True), ("全区规上工业", True),
+                                            ("", True), ("区本级", False),
+                                            ("数字化车间与智能工厂合计", False)])
+def test_scope_that_differs_is_shown_but_not_counted(beilun, scope, counted):
+    r = judge_form(beilun, "tax_per_mu", 2023, 45.0, "level", scope)
+    if counted:
+        assert r.status == "needs_acceleration" and r.excluded == ""   # as test_level_opensdg
+        if not scope:
+            assert "未注明口径" in r.rule_zh
+    else:
+        assert r.status == "not_assessed" and "不计入状态" in r.excluded
+        assert "inline.csv 第2行" in r.excluded and SYNTH in r.excluded
+        assert pd.isna(r.latest_actual)
+
+
+def test_above_scale_figure_does_not_count_for_an_all_firms_indicator(beilun):
+    r = judge_form(beilun, "rd_investment", 2023, 65.0, "level", "规上")
+    assert r.status == "not_assessed" and "口径为规上，方案指标不限于规上" in r.excluded
+
+
+def test_wrong_scope_excluded_while_the_right_one_counts(beilun):
+    # 区本级 45 and 全区 48 for 2023: only the 全区 figure is judged: R = 1.036479 (test_level_opensdg)
+    a = forms(("beilun", "tax_per_mu", 2023, 45.0, "level", "区本级"),
+              ("beilun", "tax_per_mu", 2023, 48.0, "level", "全区"))
+    r = one(assess_progress(beilun, a), "tax_per_mu")
+    assert r.latest_actual == 48.0 and r.status == "on_track" and r.scope == "全区"
+    assert "口径为区本级，方案指标为全区" in r.excluded
+
+
+def test_issue_example_district_level_growth_against_a_district_wide_target(yinzhou):
+    # "区本级规上工业增加值增长4.3%" against 鄞州's 规上工业增加值年均增速 (全区): not counted
+    r = judge_form(yinzhou, "industrial_value_added_growth", 2023, 4.3, "growth_rate", "区本级",
+                   district="yinzhou")
+    assert r.status == "not_assessed" and "口径为区本级" in r.excluded and "4.3%" in r.excluded
+
+
+# ================================================================== issue 10.5, 10.6, 10.7, 10.13
+
+def test_impossible_actual_is_excluded_and_the_others_still_assessed(beilun):
+    a = forms(("beilun", "tax_per_mu", 2023, -1.0, "level", "全区"),
+              ("beilun", "rd_investment", 2023, 65.0, "level", "全区"),
+              ("beilun", "rd_active_firms_share", 2023, 120.0, "level", "全区"))
+    res = assess_progress(beilun, a).set_index("indicator_id")
+    tax = res.loc["tax_per_mu"]
+    assert tax.status == "not_assessed"
+    assert "inline.csv 第2行 规上工业亩均税收 2023年 -1万元/亩：万元/亩计的数值不能为负数，不合理，未用于评估" in tax.excluded
+    assert "占比应在0–100%之间" in res.loc["rd_active_firms_share", "excluded"]
+    # 研发投入规模 52 (2020) → 90 (2025): ((65/52)**(1/3)-1)/((90/52)**(1/5)-1) = 0.665908
+    assert res.loc["rd_investment", "ratio_or_score"] == pytest.approx(0.665908, abs=1e-6)
+
+
+def test_actual_before_the_base_year_is_reported(beilun):
+    r = judge_form(beilun, "tax_per_mu", 2019, 35.0, "level")
+    assert r.status == "not_assessed" and "2019年 35万元/亩：早于方案基期（2020年），未用于评估" in r.excluded
+
+
+def test_actual_for_an_indicator_the_district_does_not_plan_is_reported(beilun):
+    from helpers.progress import unplanned_actuals
+    # 鄞州 plans 规上工业增加值年均增速; 北仑's plan does not
+    a = forms(("beilun", "industrial_value_added_growth", 2023, 6.0, "growth_rate", "全区"))
+    u = unplanned_actuals(beilun, a)
+    assert list(zip(u.indicator_id, u.year, u.value)) == [("industrial_value_added_growth", 2023, 6.0)]
+    assert "北仑区方案中无此指标" in u.reason.iloc[0] and "inline.csv 第2行" in u.source.iloc[0]
+
+
+def test_units_are_converted_or_refused_however_the_table_was_built(beilun):
+    # 650000 万元 handed over as a DataFrame against 亿元 targets: 65 亿元, not 650000 亿元 ("met", ratio 191)
+    r = one(assess_progress(beilun, forms(("beilun", "rd_investment", 2023, 650000, "level", "全区", "万元"))),
+            "rd_investment")
+    assert r.latest_actual == 65.0 and r.status == "needs_acceleration"
+    assert r.ratio_or_score == pytest.approx(0.665908, abs=1e-6) and "原值 650000 万元" in r.actual_source
+    # a unit that cannot be converted makes the series mixed: never assessed
+    mixed = forms(("beilun", "rd_investment", 2022, 60, "level", "全区"),
+                  ("beilun", "rd_investment", 2023, 65, "level", "全区", "家"))
+    r = one(assess_progress(beilun, mixed), "rd_investment")
+    assert r.status == "not_assessed" and "单位混杂" in r.rule_zh and "家" in r.rule_zh
+    assert pd.isna(r.ratio_or_score)
+
+
+def test_unsd_has_its_own_no_target_bands(beilun):
+    # 北仑 energy_intensity: base 0.6 (2020), no target; synthetic 2023 0.57:
+    # cagr = (0.57/0.6)**(1/3) - 1 = -0.016952 → improvement +1.695 %/yr:
+    # Open SDG (≥ 1.5 %) on track; UNSD Progress Chart 2023 (2 % / 0.5 %) needs acceleration
+    o = judge(beilun, "energy_intensity", 2023, 0.57)
+    u = judge(beilun, "energy_intensity", 2023, 0.57, method="unsd")
+    assert (o.status, u.status) == ("on_track", "needs_acceleration")
+    assert u.method == "unsd" and "联合国统计司2023年进展图无目标规则" in u.rule_zh and "+1.70%" in u.rule_zh
+    # 0.595: +0.28 %/yr → below UNSD's 0.5 %: limited (stagnation)
+    assert judge(beilun, "energy_intensity", 2023, 0.595, method="unsd").status == "limited"
+
+
+def test_falling_higher_is_better_series_is_never_on_track():
+    # hand-built plan 100 (2020) → 95 (2025), higher is better; synthetic 2023: 90 (below the target).
+    # UNSD: cagr (0.9)**(1/3)-1 = -0.034511, projected 90*(1-0.034511)**2 = 83.895,
+    # score (83.895-100)/(95-100) = 3.2209 ≥ 0.95 — would be "on track"; the direction check says backwards
+    plan = plan_rows("beilun", "rd_investment", (2020, 100), {2025: 95})
+    for method in ("opensdg", "unsd"):
+        r = judge(plan, "rd_investment", 2023, 90, method=method)
+        assert r.status == "backwards" and "方向检查" in r.rule_zh
+    assert judge(plan, "rd_investment", 2023, 90, method="unsd").ratio_or_score == pytest.approx(3.220944, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["opensdg", "unsd"])
+def test_zero_base_uses_the_linear_rule(method):
+    # hand-built stock 0 (2020) → 10 (2025); synthetic 4 in 2023: 4/3 per yr vs 10/5 = 2 → 0.666667;
+    # UNSD linear projection 4 + (4/3)*2 = 6.6667 → 6.6667/10 = 0.666667. (Open SDG's 0.001 stand-in
+    # would give (4/0.001)**(1/3)-1 = 14.87 vs (10/0.001)**(1/5)-1 = 5.31 → 2.80, "on track".)
+    plan = plan_rows("beilun", "little_giants_national", (2020, 0), {2025: 10})
+    r = judge(plan, "little_giants_national", 2023, 4, method=method)
+    assert r.ratio_or_score == pytest.approx(2 / 3) and r.status == "needs_acceleration"
+    assert "几何增速无意义，改按线性进度评估" in r.rule_zh
+
+
+def test_negative_base_is_judged_linearly_and_never_aborts_the_table(beilun):
+    # hand-built level −5 (2020) → 10 (2025) for 瓯海; synthetic 1 in 2023: (1+5)/3 = 2 vs 15/5 = 3 → 0.666667
+    neg = plan_rows("ouhai", "rd_investment", (2020, -5), {2025: 10})
+    a = pd.concat([forms(("ouhai", "rd_investment", 2023, 1, "level", "全区")),
+                   forms(("beilun", "tax_per_mu", 2023, 45.0, "level", "全区"))])
+    res = assess_progress(pd.concat([beilun, neg]), a)
+    assert one(res, "rd_investment", "ouhai").ratio_or_score == pytest.approx(2 / 3)
+    assert one(res, "tax_per_mu", "beilun").ratio_or_score == pytest.approx(0.728739, abs=1e-6)
+
+
+def test_series_that_cannot_be_judged_is_excluded_with_a_reason(beilun):
+    # a table series printed twice with different 2025 targets, and actuals that disagree
+    clash = pd.concat([plan_rows("ouhai", "tax_per_mu", None, {2025: 50.0}),
+                       plan_rows("ouhai", "tax_per_mu", None, {2025: 60.0}).assign(quote="x")])
+    two = pd.concat([actuals(("beilun", "tax_per_mu", 2023, 45)), actuals(("beilun", "tax_per_mu", 2023, 46))])
+    res = assess_progress(pd.concat([beilun, clash]), two)
+    o = one(res, "tax_per_mu", "ouhai")
+    assert o.status == "not_assessed" and "方案数值前后不一致" in o.rule_zh
+    b = one(res, "tax_per_mu", "beilun")
+    assert b.status == "not_assessed" and "2023年实际值不一致" in b.rule_zh
+    assert one(res, "rd_investment", "beilun").status == "no_data"   # the rest of the table is there
+    assert len(res) == len(assess_progress(beilun, None)) + 1
+
+
+# ================================================================== the report's progress section
+
+def test_report_renders_with_bad_and_unused_actuals(tmp_path):
+    """One impossible row, one wrong-scope row and one indicator Beilun does not plan: the report
+    still renders, each is shown with file and line, and the valid row is judged (issue 10.5/10.6)."""
+    import csv
+    from helpers import report
+    from helpers.actuals import ACTUALS_COLUMNS
+    p = tmp_path / "actuals.csv"
+    base = {"district": "beilun", "source_title": SYNTH, "source_url_or_doc": "pytest", "form": "level"}
+    rows = [dict(base, indicator_id="tax_per_mu", year="2023", value="-45", unit="万元/亩", scope="全区"),
+            dict(base, indicator_id="rd_investment", year="2023", value="65", unit="亿元", scope="全区"),
+            dict(base, indicator_id="rd_investment", year="2022", value="1", unit="亿元", scope="区本级"),
+            dict(base, indicator_id="industrial_value_added_growth", year="2023", value="6", unit="%",
+                 form="growth_rate", scope="全区")]
+    with open(p, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ACTUALS_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    rep = report.prepare_report("beilun", actuals_path=p)
+    html = report.progress_html(rep)
+    t = report.progress_table(rep).set_index("指标")
+    assert "不合理，未用于评估" in t.loc["规上工业亩均税收", "未计入的实际值"]
+    assert "actuals.csv 第2行" in t.loc["规上工业亩均税收", "未计入的实际值"]
+    assert "st-needs_acceleration" in t.loc["研发投入规模", "进展状态"]     # 0.665908, as above
+    assert "口径为区本级" in t.loc["研发投入规模", "未计入的实际值"]
+    assert t.loc["研发投入规模", "实际值形式"] == "水平值（口径：全区）"
+    assert "未用于评估的实际值" in html and "北仑区方案中无此指标" in html and "actuals.csv 第5行" in html
+    assert "无法评估" in html and "实际值按发布形式判定" in html
+
+
+def test_chart_points_are_only_results_in_the_targets_form_and_scope(beilun):
+    # a growth rate is not a point on the level's path; a 区本级 figure is not on the 全区 path
+    a = forms(("beilun", "tax_per_mu", 2022, 44.0, "level", "全区"),
+              ("beilun", "tax_per_mu", 2023, 8.0, "growth_rate", "全区"),
+              ("beilun", "rd_investment", 2023, 60.0, "level", "区本级"),
+              ("beilun", "rd_investment", 2022, 58.0, "level", ""))
+    assert len(actual_points(a, "beilun")) == 3              # without the plan: forms only
+    pts = actual_points(a, "beilun", beilun)
+    assert list(zip(pts.indicator_id, pts.year, pts.value)) == [("rd_investment", 2022, 58.0),
+                                                                ("tax_per_mu", 2022, 44.0)]

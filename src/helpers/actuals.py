@@ -2,12 +2,22 @@
 
 The plans hold baselines and targets only; what actually happened must come from a statistical
 bulletin, a 政府工作报告, 亩均论英雄 results … entered by hand in ``data/actuals/actuals.csv``
-(template and column guide: ``data/actuals/README.md``). :func:`load_actuals` turns that file into
-rows with ``role = "actual"`` in the columns of :func:`helpers.load_indicators` and validates them
-with the same schema. Bad input raises an error naming file and line; nothing is guessed.
+(template and column guide: ``data/actuals/README.md``), and results as the districts publish them
+in ``data/actuals/published.csv``. :func:`load_actuals` turns one such file into rows with
+``role = "actual"`` in the columns of :func:`helpers.load_indicators` (validated with the same
+schema) plus ``form`` and ``scope`` (:data:`EXTRA_COLUMNS`); :func:`load_report_actuals` is what
+reports use: published results, with a user's ``actuals.csv`` added and winning where both give
+a value. Bad input raises an error naming file and line; nothing is guessed.
+
+Forms (``form`` column; how the district prints the figure, see ``data/actuals/README.md``):
+``level`` the value itself (a level, a stock, the running total of a cumulative target, the
+year's count of a flow, the growth of a growth-rate target, a share, a reduction rate);
+``growth_rate`` year-on-year growth in %; ``added_in_year`` the amount added in that year only;
+``share`` a share in %. ``scope`` is the 口径 as printed (全区 / 区本级 / 规上 / other text).
 """
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import math
 import re
@@ -27,10 +37,24 @@ from .values import name_key, normalise_unit
 
 #: Section label of every actual row (tables use 附件1/表1 …, narrative 正文).
 ACTUALS_SECTION = "实际值"
-#: Header of the actuals CSV, in template order.
-ACTUALS_COLUMNS = ["district", "indicator_id", "indicator", "year", "value", "unit",
-                   "source_title", "source_url_or_doc", "scope_note", "entered_by", "entered_on"]
+#: Header of the actuals CSV, in template order (``form`` and ``scope`` may be left out or empty:
+#: form = level, scope = not stated).
+ACTUALS_COLUMNS = ["district", "indicator_id", "indicator", "year", "value", "unit", "form",
+                   "scope", "source_title", "source_url_or_doc", "scope_note", "entered_by",
+                   "entered_on"]
 REQUIRED_COLUMNS = ["district", "year", "value", "unit", "source_title", "source_url_or_doc"]
+#: Header of data/actuals/published.csv, exactly (agreed between branches; UTF-8 with BOM).
+PUBLISHED_COLUMNS = ["district", "indicator_id", "indicator", "year", "value", "unit", "form",
+                     "scope", "source_title", "publisher", "source_url_or_doc", "source_date",
+                     "source_place", "mirror", "note"]
+PUBLISHED_REQUIRED = ["district", "indicator", "year", "value", "unit", "form", "scope",
+                      "source_title", "publisher", "source_url_or_doc"]
+#: Forms a result is printed in → Chinese label.
+FORMS: dict[str, str] = {"level": "水平值", "growth_rate": "同比增速", "added_in_year": "当年新增",
+                         "share": "占比"}
+#: Columns load_actuals adds after the indicator-table columns (helpers.schema.COLUMNS).
+EXTRA_COLUMNS = ["form", "scope"]
+ACTUAL_TABLE_COLUMNS = COLUMNS + EXTRA_COLUMNS
 #: Unit conversions applied silently only where they are exact: (from, to) → (multiply, divide).
 UNIT_CONVERSIONS: dict[tuple[str, str], tuple[int, int]] = {
     ("万元", "亿元"): (1, 10_000),
@@ -46,18 +70,32 @@ def default_actuals_path() -> Path:
     return paths.ROOT / "data" / "actuals" / "actuals.csv"
 
 
+def published_path() -> Path:
+    """``data/actuals/published.csv`` under the project root (results as published)."""
+    return paths.ROOT / "data" / "actuals" / "published.csv"
+
+
 def empty_actuals() -> pd.DataFrame:
-    """A validated indicator table with no rows (what reports get when nobody entered actuals)."""
-    df = pd.DataFrame({c: pd.Series(dtype=str) for c in COLUMNS})
+    """A validated actuals table with no rows (columns: ACTUAL_TABLE_COLUMNS)."""
+    df = pd.DataFrame({c: pd.Series(dtype=str) for c in ACTUAL_TABLE_COLUMNS})
     df = df.astype({"year": int, "source_line": int, "value": float})
-    return validate(df)
+    out = validate(df[COLUMNS])
+    for c in EXTRA_COLUMNS:
+        out[c] = df[c]
+    out.attrs["notices"] = []
+    return out
 
 
 def load_actuals(path: str | Path | None = None) -> pd.DataFrame:
-    """Read an actuals CSV into rows with ``role = "actual"`` (columns: helpers.schema.COLUMNS).
+    """Read an actuals CSV into rows with ``role = "actual"`` (columns: ACTUAL_TABLE_COLUMNS =
+    helpers.schema.COLUMNS + form, scope).
 
-    path: the CSV (UTF-8, BOM optional). None → ``data/actuals/actuals.csv`` if it exists, else
-    an empty table. An explicit path that does not exist is an error.
+    path: the CSV (UTF-8, BOM optional; a GBK/GB18030 file is refused with advice to save it as
+    "CSV UTF-8"). Either the actuals template's columns or published.csv's (recognised by its
+    ``publisher`` column). None → ``data/actuals/actuals.csv`` if it exists, else an empty
+    table. An explicit path that does not exist is an error.
+    A published row whose indicator is in no catalogue (empty indicator_id, printed name
+    unknown) is not an error: it is listed in ``df.attrs["notices"]`` (reported, not dropped).
     Mapping: value converted to the catalogue unit (only 万元 ↔ 亿元, exact factor 10 000),
     ``value_text`` = the value cell as written, ``source_file`` = the file name,
     ``section`` = "实际值", ``source_line`` = CSV line, ``quote`` = source title + URL/document,
@@ -72,16 +110,108 @@ def load_actuals(path: str | Path | None = None) -> pd.DataFrame:
         if not path.exists():
             return empty_actuals()
     path = Path(path)
-    rows = read_csv_rows(path, REQUIRED_COLUMNS)
+    check_encoding(path)
+    published = _is_published(path)
+    rows = read_csv_rows(path, PUBLISHED_REQUIRED if published else REQUIRED_COLUMNS)
     _check_indicator_columns(rows, path)
     catalogue = load_catalogue()
-    records = [actual_record(row, path, catalogue) for row in rows]
+    records, notices = [], []
+    for row in rows:
+        if published and not row.get("indicator_id"):
+            try:
+                records.append(actual_record(row, path, catalogue, published))
+            except UnknownIndicatorError as exc:
+                try:
+                    who = resolve_district(row["district"]).name
+                except UnknownDistrictError:
+                    who = row["district"]
+                notices.append(f"{path.name} 第{row['_line']}行 {who} "
+                               f"{row.get('indicator', '')} {row['year']}年 {row['value']} "
+                               f"{row['unit']}：目录中无对应指标，未用于评估（{exc}）")
+            continue
+        records.append(actual_record(row, path, catalogue, published))
     records = drop_identical_repeats(records, path)
+    return _frame(records, notices)
+
+
+def _frame(records: list[dict], notices: list[str]) -> pd.DataFrame:
     if not records:
-        return empty_actuals()
-    df = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in records], columns=COLUMNS)
+        out = empty_actuals()
+        out.attrs["notices"] = list(notices)
+        return out
+    df = pd.DataFrame([{c: r[c] for c in ACTUAL_TABLE_COLUMNS} for r in records],
+                      columns=ACTUAL_TABLE_COLUMNS)
     df = df.astype({"year": int, "source_line": int, "value": float})
-    return validate(df)
+    out = validate(df[COLUMNS])
+    for c in EXTRA_COLUMNS:
+        out[c] = df[c].astype(str)
+    out.attrs["notices"] = list(notices)
+    return out
+
+
+def load_report_actuals(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:
+    """The actuals a report uses and a label naming where they came from.
+
+    path given → that file only. None → ``data/actuals/published.csv`` (results as the districts
+    publish them) plus the user's ``data/actuals/actuals.csv`` when it exists; where both give a
+    value for the same district, indicator, year, form and scope, the user's row wins and the
+    published one is listed in ``attrs["notices"]`` (never silently dropped). Either file may be
+    missing (then it contributes nothing). Errors as :func:`load_actuals`.
+    """
+    if path is not None:
+        return load_actuals(path), Path(path).name
+    parts, labels = [], []
+    for p in (published_path(), default_actuals_path()):
+        if p.exists():
+            parts.append(load_actuals(p))
+            labels.append(f"data/actuals/{p.name}")
+    if not parts:
+        return empty_actuals(), ""
+    if len(parts) == 1:
+        return parts[0], labels[0]
+    return combine_actuals(parts[0], parts[1]), " + ".join(labels)
+
+
+def combine_actuals(published: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """Published rows plus the user's; the user's row wins for the same (district,
+    indicator_id, year, form, scope) and each published row it replaces becomes a notice."""
+    key = ["district", "indicator_id", "year", "form", "scope"]
+    user_keys = set(map(tuple, user[key].itertuples(index=False, name=None)))
+    replaced = [tuple(k) in user_keys for k in published[key].itertuples(index=False, name=None)]
+    notices = list(published.attrs.get("notices", [])) + list(user.attrs.get("notices", []))
+    for r in published[replaced].itertuples(index=False):
+        notices.append(f"{r.source_file} 第{r.source_line}行 {r.district_name} {r.indicator} "
+                       f"{r.year}年 {r.value:g} {r.unit}：已由用户实际值文件的同年同口径数值取代")
+    out = pd.concat([published[[not x for x in replaced]], user], ignore_index=True)
+    out.attrs["notices"] = notices
+    return out
+
+
+def check_encoding(path: Path) -> None:
+    """Refuse a file that is not UTF-8, naming the file; a GBK/GB18030 file (what Excel saves as
+    "CSV" on Chinese Windows) gets the advice to save it again as "CSV UTF-8"."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file is missing", path) from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise SourceError(f"not UTF-8 ({exc.reason}); save it as \"CSV UTF-8\"", path,
+                              line) from None
+        raise SourceError("not UTF-8: this looks like a GBK/GB18030 file (Excel's \"CSV\" on "
+                          "Chinese Windows); open it in Excel and save it again as "
+                          "\"CSV UTF-8 (逗号分隔)\"", path, line) from None
+
+
+def _is_published(path: Path) -> bool:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), [])
+    return "publisher" in [h.strip() for h in header]
 
 
 def _check_indicator_columns(rows: list[dict], path: Path) -> None:
@@ -89,8 +219,13 @@ def _check_indicator_columns(rows: list[dict], path: Path) -> None:
         raise SourceError("needs an indicator_id or an indicator column", path, 1)
 
 
-def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str, str]]) -> dict:
-    """One CSV row (with its ``_line``) → one indicator-table record, or a SourceError subclass."""
+def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str, str]],
+                  published: bool = False) -> dict:
+    """One CSV row (with its ``_line``) → one actuals-table record, or a SourceError subclass.
+
+    Units: ``level``/``added_in_year`` values are converted to the catalogue unit (万元 ↔ 亿元
+    only); ``growth_rate``/``share`` values must be in %. ``quote`` holds the source (title,
+    publisher, URL or document, date, place on the page, mirror) as given."""
     line = row["_line"]
     try:
         district = resolve_district(row["district"])
@@ -101,17 +236,33 @@ def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str
     if not row["unit"]:
         raise UnknownUnitError("unit is empty", path, line)
     unit = normalise_unit(row["unit"], file=path, line=line)
-    iid = resolve_indicator(row.get("indicator_id", ""), row.get("indicator", ""), district.slug,
-                            unit, catalogue, path, line)
+    form = parse_form(row.get("form", ""), path, line)
+    percent_form = form in ("growth_rate", "share")
+    # a growth rate or share printed under the quantity's name ("规上工业增加值" 增长4.3%) is
+    # attached by its indicator_id; the printed name need not be that id's name
+    printed = row.get("indicator", "") if not (percent_form and row.get("indicator_id")) else ""
+    iid = resolve_indicator(row.get("indicator_id", ""), printed, district.slug,
+                            "" if percent_form else unit, catalogue, path, line)
     entry = catalogue[iid]
     year = parse_year(row["year"], path, line)
     value = parse_number(row["value"], unit, path, line)
-    value, conversion = convert_unit(value, unit, entry["unit"], iid, path, line)
+    if percent_form:
+        if unit != "%":
+            raise UnitMismatchError(f"a {form} value is in %, not {unit!r}", path, line)
+        conversion = ""
+    else:
+        value, conversion = convert_unit(value, unit, entry["unit"], iid, path, line)
     title, doc = row["source_title"], row["source_url_or_doc"]
     if not title or not doc:
         missing = "source_title" if not title else "source_url_or_doc"
         raise MissingSourceError(f"{missing} is empty: every actual needs its source", path, line)
+    if published and not row.get("publisher"):
+        raise MissingSourceError("publisher is empty: every published result names its publisher",
+                                 path, line)
+    scope = unicodedata.normalize("NFKC", row.get("scope", "")).strip()
     note_parts = []
+    if row.get("note"):
+        note_parts.append(row["note"])
     if row.get("scope_note"):
         note_parts.append(f"口径: {row['scope_note']}")
     entered = " ".join(x for x in (row.get("entered_by", ""), row.get("entered_on", "")) if x)
@@ -122,12 +273,38 @@ def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str
     return {
         "district": district.slug, "district_name": district.name,
         "indicator": row.get("indicator") or entry["name_zh"], "indicator_id": iid,
-        "category": "", "lead_agency": "", "year": year, "value": value, "unit": entry["unit"],
+        "category": "", "lead_agency": "", "year": year, "value": value,
         "role": "actual", "measure": entry["measure"], "direction": entry["direction"],
-        "source_file": path.name, "section": ACTUALS_SECTION, "source_line": line,
-        "value_text": row["value"], "quote": f"{title} {doc}", "note": "; ".join(note_parts),
-        "_scope": row.get("scope_note", ""),
+        "source_file": path.name, "source_line": line,
+        # the section tells apart a level, a growth rate and another scope's figure of the same
+        # year from the same page (the indicator table's key has no form or scope column)
+        "section": ACTUALS_SECTION + ("" if form == "level" else f"·{FORMS[form]}")
+                   + (f"·{scope}" if scope else ""),
+        "value_text": row["value"], "quote": source_text(row, published),
+        "note": "; ".join(note_parts), "form": form, "scope": scope,
+        "unit": entry["unit"] if not percent_form else "%",
+        "_scope": scope or row.get("scope_note", ""),
     }
+
+
+def source_text(row: dict[str, str], published: bool) -> str:
+    """The source as the reader sees it: title, publisher, URL/document, date, place, mirror."""
+    if not published:
+        return f"{row['source_title']} {row['source_url_or_doc']}"
+    parts = [row["source_title"], row.get("publisher", ""), row["source_url_or_doc"],
+             row.get("source_date", ""), row.get("source_place", "")]
+    text = " ".join(p for p in parts if p)
+    if row.get("mirror", "") == "mirror":
+        text += "（转载页）"
+    return text
+
+
+def parse_form(text: str, path: Path, line: int) -> str:
+    """The form column: one of FORMS; empty means ``level`` (the target's own form)."""
+    form = text.strip() or "level"
+    if form not in FORMS:
+        raise ValueParseError(f"form {text!r} is not one of {', '.join(FORMS)}", path, line)
+    return form
 
 
 def resolve_indicator(indicator_id: str, printed: str, district: str, unit: str,
@@ -193,7 +370,10 @@ def parse_year(text: str, path: Path, line: int) -> int:
 def parse_number(text: str, unit: str, path: Path, line: int) -> float:
     """A plain number as typed or exported by Excel: ``45``, ``-0.4``, ``1,234.5``; a trailing
     ``%`` only when the unit is %. Anything else (``约45``, ``45万元``, empty) is an error."""
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    s = unicodedata.normalize("NFKC", text).strip()
+    if re.search(r"\s", s):
+        raise ValueParseError(f"value {text!r} has a space inside: is it one number or two?",
+                              path, line)
     if unit == "%" and s.endswith("%"):
         s = s[:-1]
     if _THOUSANDS.match(s):
@@ -224,14 +404,15 @@ def convert_unit(value: float, unit: str, catalogue_unit: str, indicator_id: str
 
 
 def drop_identical_repeats(records: list[dict], path: Path) -> list[dict]:
-    """Check (district, indicator_id, year) keys: different values → ConflictError naming both
-    lines; the same value from the same source → the repeat is dropped (nothing lost); the same
+    """Check (district, indicator_id, year, form, scope) keys (a growth rate and a level of the
+    same year, or a 全区 and a 区本级 figure, are different results): different values →
+    ConflictError naming both lines; the same value from the same source → the repeat is dropped (nothing lost); the same
     value from different sources → both kept (they corroborate each other)."""
     first: dict[tuple, dict] = {}
     sources: set[tuple] = set()
     kept = []
     for r in records:
-        key = (r["district"], r["indicator_id"], r["year"])
+        key = (r["district"], r["indicator_id"], r["year"], r["form"], r["scope"])
         seen = first.get(key)
         if seen is None:
             first[key] = r
@@ -242,7 +423,8 @@ def drop_identical_repeats(records: list[dict], path: Path) -> list[dict]:
             scopes = ""
             if seen["_scope"] != r["_scope"]:
                 scopes = f" (scope notes {seen['_scope']!r} vs {r['_scope']!r}: keep one 口径)"
-            raise ConflictError(f"{r['district']} {r['indicator_id']} {r['year']} = {r['value']:g} "
+            form = "" if r["form"] == "level" else f" ({r['form']})"
+            raise ConflictError(f"{r['district']} {r['indicator_id']} {r['year']}{form} = {r['value']:g} "
                                 f"conflicts with line {seen['source_line']} = {seen['value']:g}{scopes}",
                                 path, r["source_line"])
         if (*key, r["quote"]) not in sources:

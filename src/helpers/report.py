@@ -84,6 +84,7 @@ table.kit.kit td.hl, table.kit.kit th.hl { background: #e6f2fa; font-weight: 600
 .st-needs_acceleration { background: #fff3bf; color: #7c5800; }
 .st-limited { background: #ffe8cc; color: #8a3c00; }
 .st-backwards { background: #ffe3e3; color: #a61b1b; }
+.st-not_assessed { background: #f3e8ff; color: #5b2a86; }
 .st-no_data { background: #f1f3f5; color: #616e7c; }
 .sev-high { background: #ffe3e3; color: #a61b1b; }
 .sev-medium { background: #fff3bf; color: #7c5800; }
@@ -279,12 +280,13 @@ def prepare_report(district: str, end_year: int | None = None,
 
     district: slug or Chinese name (UnknownDistrictError lists valid ones). end_year: judge
     progress against that year's targets (must be a year the district prints targets for).
-    actuals_path: actuals CSV; None → data/actuals/actuals.csv if it exists, else no actuals.
+    actuals_path: actuals CSV; None → data/actuals/published.csv plus the user's
+    data/actuals/actuals.csv (which wins where both give a value); see load_report_actuals.
     method: progress method ("opensdg" or "unsd"). df: the indicator table (default
     load_indicators() for all districts).
     """
     from . import load_indicators
-    from .actuals import default_actuals_path, load_actuals
+    from .actuals import load_report_actuals
     from .audit import audit
     from .catalogue import catalogue_frame
     from .compare import compare_districts
@@ -299,13 +301,7 @@ def prepare_report(district: str, end_year: int | None = None,
         raise AnalysisError(f"no indicator rows for {d.name} ({d.slug}) in the indicator table; "
                             "its extraction has not been built (run `make data`)")
     end_year = check_end_year(df, d.slug, end_year)
-    actuals = load_actuals(actuals_path)
-    if actuals_path is not None:
-        label = Path(actuals_path).name
-    elif default_actuals_path().exists():
-        label = "data/actuals/actuals.csv"
-    else:
-        label = ""
+    actuals, label = load_report_actuals(actuals_path)
     series, unusable = {}, {}
     for (_, iid), recs in plan_groups(df, d.slug, "best").items():  # tables, else the text
         try:
@@ -325,7 +321,7 @@ def prepare_report(district: str, end_year: int | None = None,
         findings=audit(df, d.slug),
         tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
-        points=actual_points(actuals, d.slug), catalogue=catalogue_frame(),
+        points=actual_points(actuals, d.slug, plan), catalogue=catalogue_frame(),
         series=series, unusable=unusable)
 
 
@@ -859,62 +855,108 @@ def standing_figure(rep: DistrictReport):
 RATIO_LABEL = {"opensdg": "实际/所需", "unsd": "外推得分"}
 RATIO_NOTE = {
     "opensdg": "“实际/所需”为实际年均变化与所需年均变化之比（≥0.95 进度正常，0.6–0.95 需加快，"
-               "0–0.6 进展有限，<0 倒退；达到目标时直接判为已达标）。",
+               "0–0.6 进展有限，<0 倒退；达到目标时直接判为已达标）。无目标的指标按观测年均增速判定"
+               "（≥1.5% 进度正常，0.5%–1.5% 需加快，0–0.5% 进展有限，<0 倒退）。",
     "unsd": "“外推得分”为按实际年均增速外推到目标年的值占计划变化的比例（≥0.95 进度正常，"
-            "0.10–0.95 需加快，0–0.10 进展有限，<0 倒退；达到目标时直接判为已达标）。",
+            "0.10–0.95 需加快，0–0.10 进展有限，<0 倒退；达到目标时直接判为已达标）。无目标的指标"
+            "按联合国统计司2023年进展图技术说明的阈值判定（观测年均增速≥2% 进度正常，0.5%–2% 需加快，"
+            "0–0.5% 进展有限，<0 倒退）。",
 }
+#: How the forms of a result are judged, for the reader.
+FORMS_NOTE = ("实际值按发布形式判定：水平值与目标直接比较；同比增速与方案路径当年所需增速比较；"
+              "当年新增在各年齐全时合计为累计值，否则与方案路径当年所需新增比较，从不与存量目标比较。"
+              "口径（全区/区本级/规上等）与方案指标不同的数值列出来源但不计入状态。")
 
 
 def progress_summary_table(rep: DistrictReport) -> pd.DataFrame:
-    """Counts per status (all six, in report order): 状态 (badge), 指标数, 占比."""
+    """Counts per status (all seven, in report order): 状态 (badge), 指标数, 占比."""
     from .progress import progress_summary
     s = progress_summary(rep.progress)
     return pd.DataFrame({"状态": [status_badge(k) for k in s.index], "指标数": s["指标数"],
                          "占比": [f"{format_number(p, 1)}%" for p in s["占比"]]})
 
 
+def _progress_actual_text(r: pd.Series) -> str:
+    """The judged actual as the reader sees it: value with unit (or % growth / yearly addition)
+    and year."""
+    if is_missing(r["latest_actual"]):
+        return "—"
+    unit = "%" if r["form"] == "growth_rate" else r["unit"]
+    return f"{format_value(r['latest_actual'], unit)}（{int(r['latest_actual_year'])}）"
+
+
 def progress_table(rep: DistrictReport) -> pd.DataFrame:
-    """Indicators with at least one actual: 指标, 进展状态, 最新实际, 当年目标, 评估目标,
-    实际/所需, 判定方法, 实际值来源 — numbers with units."""
-    p = rep.progress[rep.progress["status"] != "no_data"]
+    """Indicators with at least one actual (judged, or shown but not counted): 指标, 进展状态,
+    实际值形式, 最新实际, 当年目标, 评估目标, 实际/所需, 判定方法, 实际值来源, 未计入的实际值 —
+    numbers with units. 当年目标 is "所需新增 …" (the plan path's required addition) for the
+    added_in_year form and "所需增速 …%" for the growth_rate form."""
+    p = rep.progress[(rep.progress["status"] != "no_data") | (rep.progress["excluded"] != "")]
     rows = []
     for _, r in p.iterrows():
         unit = r["unit"]
+        year_target = "—" if r["form"] == "growth_rate" else format_value(r["year_target"], unit)
+        if r["form"] == "growth_rate" and not is_missing(r["required"]):
+            year_target = f"所需增速 {format_number(100 * r['required'], 2)}%"
+        elif r["form"] == "added_in_year" and r["base_kind"] == "plan_path":
+            year_target = f"所需新增 {year_target}"
         rows.append({
-            "指标": r["indicator"], "进展状态": status_badge(r["status"]),
-            "最新实际": f"{format_value(r['latest_actual'], unit)}（{int(r['latest_actual_year'])}）",
-            "当年目标": format_value(r["year_target"], unit),
+            "指标": rep.name_of(r["indicator_id"]) if r["indicator_id"] in rep.catalogue.index
+            else r["indicator"],
+            "进展状态": status_badge(r["status"]),
+            "实际值形式": (r["form_zh"] or "—") + (f"（口径：{r['scope']}）" if r["scope"] else ""),
+            "最新实际": _progress_actual_text(r),
+            "当年目标": year_target,
             "评估目标": (f"{format_value(r['target_value'], unit)}（{int(r['target_year'])}）"
                      if not is_missing(r["target_value"]) else "—"),
             RATIO_LABEL[rep.method]: ("—" if is_missing(r["ratio_or_score"])
                                      else format_number(r["ratio_or_score"], 2)),
-            "判定方法": r["rule_zh"], "实际值来源": r["actual_source"],
+            "判定方法": r["rule_zh"], "实际值来源": r["actual_source"] or "—",
+            "未计入的实际值": r["excluded"] or "—",
         })
-    return pd.DataFrame(rows, columns=["指标", "进展状态", "最新实际", "当年目标", "评估目标",
-                                       RATIO_LABEL[rep.method], "判定方法", "实际值来源"])
+    return pd.DataFrame(rows, columns=["指标", "进展状态", "实际值形式", "最新实际", "当年目标",
+                                       "评估目标", RATIO_LABEL[rep.method], "判定方法",
+                                       "实际值来源", "未计入的实际值"])
+
+
+def progress_unused_notes(rep: DistrictReport) -> list[str]:
+    """Actual rows of this district that no status uses and no table row shows: indicators its
+    plan does not contain, published rows without a catalogue indicator, published rows replaced
+    by the user's file — each with file and line (reported, never silently dropped)."""
+    from .progress import unplanned_actuals
+    mine = rep.actuals[rep.actuals["district"] == rep.slug] if len(rep.actuals) else rep.actuals
+    notes = [f"{r.source} {r.year}年 {r.value:g}{r.unit}：{r.reason}"
+             for r in unplanned_actuals(rep.plan, mine).itertuples()]
+    name = rep.district.name
+    notes += [n for n in rep.actuals.attrs.get("notices", []) if name in n or rep.slug in n]
+    return notes
 
 
 def progress_html(rep: DistrictReport) -> str:
-    """Status summary, the per-indicator statuses with the source of each actual, and the list
-    of indicators without data ("无数据") — or a plain statement that no actuals were given."""
+    """Status summary, the per-indicator statuses with the form and source of each actual and
+    the actuals not counted, actual rows no indicator uses, and the list of indicators without
+    data ("无数据") — or a plain statement that no actuals were given."""
     from .progress import METHODS
-    no_data = rep.progress[rep.progress["status"] == "no_data"]
+    no_data = rep.progress[(rep.progress["status"] == "no_data") & (rep.progress["excluded"] == "")]
+    unused = progress_unused_notes(rep)
+    unused_html = (note_html("未用于评估的实际值（列出以免遗漏）：" + "；".join(unused)) if unused else "")
     if not has_actuals(rep):
         where = f"（{rep.actuals_label} 中没有本区的数据）" if rep.actuals_label else \
-            "（未提供实际值文件 data/actuals/actuals.csv）"
-        return (note_html(f"无实际数据{where}：方案文件只有基期与目标，实际完成情况需由研究人员"
-                          "按统计公报、政府工作报告等录入。以下全部指标状态为“无数据”，不作推测。")
+            "（data/actuals/published.csv 与 data/actuals/actuals.csv 均未提供）"
+        return (note_html(f"无实际数据{where}：方案文件只有基期与目标，实际完成情况需按统计公报、"
+                          "政府工作报告等公开发布的数值录入。以下全部指标状态为“无数据”，不作推测。")
                 + html_table(progress_summary_table(rep), raw=["状态"], numeric=["指标数", "占比"],
-                            compact=True))
+                            compact=True) + unused_html)
     t = progress_table(rep)
-    missing = "、".join(no_data["indicator"].astype(str))
+    missing = "、".join(rep.name_of(i) if i in rep.catalogue.index else i
+                       for i in no_data["indicator_id"].astype(str))
     return (note_html(f"方法：{METHODS[rep.method]}；实际值文件：{rep.actuals_label}。"
-                      + RATIO_NOTE[rep.method])
+                      + RATIO_NOTE[rep.method] + FORMS_NOTE)
             + html_table(progress_summary_table(rep), raw=["状态"], numeric=["指标数", "占比"],
                             compact=True)
             + html_table(t, raw=["进展状态"],
                          numeric=["最新实际", "当年目标", "评估目标", RATIO_LABEL[rep.method]],
-                         wrap=["指标", "判定方法"], quote=["实际值来源"],
+                         wrap=["指标", "判定方法", "未计入的实际值"], quote=["实际值来源"],
                          caption=f"有实际值的指标（{len(t)} 项）")
-            + (note_html(f"无数据（{len(no_data)} 项，未录入实际值，不作推测）：{missing}")
+            + unused_html
+            + (note_html(f"无数据（{len(no_data)} 项，无公开发布或录入的实际值，不作推测）：{missing}")
                if len(no_data) else ""))

@@ -3,23 +3,38 @@
 Command line (``make reports`` / ``make report DISTRICT=beilun`` call this)::
 
     python -m helpers.runner [--jobs N] [--timeout S] [--output-dir reports]
-                             [--actuals PATH] [--end-year YYYY] [district ...]
+                             [--actuals PATH] [--end-year YYYY] [--method opensdg|unsd]
+                             [district ...]
 
-No district → all of them. An unknown district is refused before anything runs (exit 2, with
-the valid slugs). For each district it writes, each file atomically (temp file + rename, so a
-failed run never clobbers the last good report):
+No district → all of them. Every argument is checked before anything runs, and a bad one is
+refused with exit 2 and a message naming it: an unknown district (with the valid slugs), a
+--timeout or --jobs that is not a positive number, an --end-year that is not a year or that a
+district of the run prints no targets for, an --output-dir that is a file, a missing
+--actuals file, an unknown --method. For each district it writes, each file atomically (temp
+file + rename, so a failed run never clobbers the last good report):
 
 * ``reports/<district>.ipynb`` — the executed notebook (parameters injected by papermill);
 * ``reports/<district>.html``  — rendered without code or prompts (nbconvert lab template,
   charts embedded as PNG), the parameters cells removed;
-* ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version);
+* ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version,
+  ``refreshed``);
 
-and finally ``reports/index.html`` (Chinese) listing every report with its run time, timestamp,
-status and data version. A failed district leaves its executed notebook (with the error) in
-``reports/<district>.failed.ipynb``; the others carry on. Reports run in parallel in a process
-pool (``--jobs``, default: number of CPUs, at most the number of districts); a kernel start that
-loses a port race is retried once. Exit status 0 when all succeed, 1 when any failed, 2 for bad
-arguments.
+and finally ``reports/index.html`` (Chinese) listing every district with a report in the
+folder — this run's, and the others from their latest run records (so ``make report
+DISTRICT=ouhai`` keeps the other districts listed, marked as not refreshed). A failed district
+leaves its executed notebook (with the error) in ``reports/<district>.failed.ipynb`` and its
+record in ``<district>.failed.json``; the others carry on, and the terminal shows the failing
+cell with its exception type and message. Reports run in parallel (``--jobs``, default: number
+of CPUs, at most the number of districts), each in a worker process of its own process group;
+a kernel start that loses a port race is retried once.
+
+Ctrl-C (SIGINT) or SIGTERM: no further district starts, every worker and every kernel it
+started is stopped (none is left running), and reports/ stays consistent: each district has
+either all of its new files or all of its old ones, interrupted districts keep their last good
+report and get ``<district>.interrupted.json`` (status ``interrupted``, ``refreshed`` false),
+and the index lists only files that are on disk. Exit status 0 when all succeed, 1 when any
+failed, 2 for bad arguments, 128 + the signal number when interrupted (130 for Ctrl-C, 143 for
+SIGTERM).
 
 Plain papermill, for a scheduler (cron, Airflow's PapermillOperator, Dagster's dagstermill).
 papermill reads JSON notebooks only, so convert the percent script first::

@@ -379,3 +379,25 @@ def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_pat
     assert page.count("已中断") == len(interrupted)
     for slug in interrupted:
         assert f"{DISTRICTS[slug].name}" in stdout and "(report not refreshed)" in stdout
+
+
+def test_a_worker_that_dies_is_a_failure_and_leaves_no_kernel(tmp_path, monkeypatch):
+    import time
+    import uuid
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv("KIT_RUNNER_TEST", tag)
+    nb = tmp_path / "die.py"  # the kernel kills the worker process that runs it
+    nb.write_text('# %% tags=["parameters"]\ndistrict = "beilun"\nend_year = None\n'
+                  'actuals_path = None\n\n# %%\nimport os, signal\n'
+                  'os.kill(os.getppid(), signal.SIGKILL)\n\n# %%\nimport time\ntime.sleep(60)\n',
+                  encoding="utf-8")
+    out = _previous_reports(tmp_path / "out", ["beilun"])
+    batch = runner.run_batch(["beilun"], out, jobs=1, notebook=nb, progress=False)
+    r = batch.results[0]
+    assert batch.exit_code == 1 and r.status == "failed" and not r.refreshed
+    assert r.error == "worker process died (exit code -9) before it reported"
+    time.sleep(0.3)
+    import os
+    assert [p for p in _tagged_processes(tag) if p.pid != os.getpid()] == []
+    assert (out / "beilun.html").read_text(encoding="utf-8") == "<p>last good beilun</p>"
+    assert not [p.name for p in out.iterdir() if ".running-" in p.name or p.name.endswith(".tmp")]

@@ -602,7 +602,10 @@ def _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at) -> N
         receive(slug, conn)
         proc.join()
         conn.close()
-        if slug not in results and not stop:
+        if slug not in results and not stop:  # a worker that crashed: nothing of it is kept
+            for pgid in kernels.get(slug, ()):  # its kernel would otherwise run on, orphaned
+                _kill_group(pgid, signal.SIGKILL)
+            _sweep_temp_files(Path(kwargs["output_dir"]), [slug])
             results[slug] = RunResult(
                 slug, DISTRICTS[slug].name, "failed", 0.0, started_at[slug], version,
                 error=f"worker process died (exit code {proc.exitcode}) before it reported",

@@ -221,6 +221,14 @@ def test_failing_cell_is_named_with_its_exception_type_and_message():
     text = runner._error_text(exc)
     assert text == ("cell [3] `rep = report.prepare_report(district, end_year=end_year)`: "
                     "AnalysisError: end_year 2030: 北仑区 prints targets only for 2021, 2025")
+    # with IPython's traceback, the line that raised (not the cell's first line) is named
+    tb = ["\x1b[0;31m---------\x1b[0m", "\x1b[0;31mValueError\x1b[0m   Traceback (most recent call last)",
+          "Cell \x1b[0;32mIn[5], line 3\x1b[0m\n      1 import x\n      2 \n\x1b[0;32m----> 3\x1b[0m "
+          "\x1b[43mrep\x1b[49m = report.prepare_report(district)\n",
+          "File /x/report.py:12, in prepare_report\n---> 12 raise ValueError('bad')\n"]
+    exc = PapermillExecutionError(4, 5, "import x\n\nrep = report.prepare_report(district)",
+                                  "ValueError", "bad", tb)
+    assert runner._error_text(exc) == "cell [5] `rep = report.prepare_report(district)`: ValueError: bad"
 
 
 def test_failed_report_prints_the_cell_exception_in_the_terminal(tmp_path):

@@ -320,6 +320,19 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
     return result
 
 
+def _failing_line(traceback: list[str] | None) -> str:
+    """The line of the cell that raised, from an IPython traceback (``----> 6 rep = …`` in
+    the cell's frame, colour codes removed); '' when there is none."""
+    import re
+    for entry in traceback or []:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(entry))
+        if not text.lstrip().startswith("Cell In["):
+            continue
+        m = re.search(r"^-+>\s*\d+\s(.*)$", text, flags=re.M)
+        return m.group(1).strip() if m else ""
+    return ""
+
+
 def _error_text(exc: BaseException, log_path: Path | None = None) -> str:
     """What went wrong, for the terminal and the index: for a failing cell, the cell (its
     execution count and first source line) and its exception type and message as the notebook
@@ -327,8 +340,9 @@ def _error_text(exc: BaseException, log_path: Path | None = None) -> str:
     line of the kernel log when the kernel wrote one (a kernel that died says why there)."""
     from papermill.exceptions import PapermillExecutionError
     if isinstance(exc, PapermillExecutionError):
-        first = next((ln.strip() for ln in str(exc.source or "").splitlines()
-                      if ln.strip() and not ln.lstrip().startswith("#")), "")
+        first = _failing_line(exc.traceback) or next(
+            (ln.strip() for ln in str(exc.source or "").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")), "")
         where = f"cell [{exc.exec_count}]" if exc.exec_count else f"cell #{exc.cell_index + 1}"
         if first:
             where += f" `{first[:60]}{'…' if len(first) > 60 else ''}`"

@@ -6,7 +6,8 @@ from conftest import make_rows as synthetic_rows
 
 from helpers.audit import (FINDING_COLUMNS, audit, audit_summary, check_duplicates,
                            check_falling, check_flow_totals, check_narrative_vs_table,
-                           check_new_vs_stock, check_rate_vs_level, is_lower_bound)
+                           check_new_vs_stock, check_rate_vs_level, check_same_name_conflicts,
+                           counted_item, is_lower_bound, same_indicator)
 
 
 def make_rows(*rows: dict):
@@ -55,10 +56,39 @@ class TestRealDocuments:
         # …and vs "2021年：…培育“品字标”品牌企业8家": 8 ≥ 6 以上, a difference, not a contradiction
         r = pick(findings, "ouhai", "pinzibiao_new_per_year", "flow_total", 2021)
         assert r.severity.item() == "low" and "不矛盾" in r.detail.item()
-        # "每年实施30个以上节能改造项目" vs "到2023年…实施30项节能减碳技术绿色改造项目": 90 ≠ 30
-        r = pick(findings, "ouhai", "energy_saving_retrofit_projects_per_year", "flow_total", 2023)
-        assert r.status.item() == "finding" and r.severity.item() == "high"
-        assert "30+30+30=90" in r.detail.item()
+
+    def test_ouhai_energy_saving_items_are_different_items_not_a_contradiction(self, findings):
+        # 序号37 "每年实施30个以上节能改造项目" and 加快构建绿色制造体系 "到2023年…实施30项节能减碳技术
+        # 绿色改造项目" count different things (节能改造项目 个 / 节能减碳技术绿色改造项目 项): the audit
+        # once summed the first to 30+30+30 = 90 against the second's 30 and called it high
+        for kind in ("flow_total", "flow_vs_cumulative"):
+            assert pick(findings, "ouhai", "energy_saving_retrofit_projects_per_year", kind).empty
+        ouhai = findings[findings.district == "ouhai"]
+        assert not (ouhai.severity == "high").any(), ouhai[ouhai.severity == "high"].detail.tolist()
+        assert not ouhai.detail.str.contains("30+30+30=90").any()
+
+    def test_yinzhou_prints_one_cluster_with_two_values(self, findings):
+        # 正文 line 32 (——节能环保与新能源装备): "…节能环保与新能源装备产业集群产值突破100亿元";
+        # line 36 (2.新型功能材料产业集群) repeats the name: "…节能环保与新能源装备产业集群产值突破500亿元".
+        # The curated extraction reads the second as the 新型功能材料 cluster; the audit still
+        # shows that the document contradicts itself, with both quotes.
+        from helpers.paths import RAW_DIR
+        q100 = "力争到2027年节能环保与新能源装备产业集群产值突破100亿元"
+        q500 = "力争到2027年节能环保与新能源装备产业集群产值突破500亿元"
+        lines = (RAW_DIR / "yinzhou_plan_2022-2027.txt").read_text(encoding="utf-8").splitlines()
+        assert q100 in lines[31] and q500 in lines[35]
+        r = pick(findings, "yinzhou", "cluster_output_energy_saving_equipment", "same_name_conflict")
+        assert len(r) == 1 and r.status.item() == "finding" and r.severity.item() == "high"
+        assert r.year.item() == 2027
+        assert r.quotes.item() == f"[正文] {q100} ‖ [正文] {q500}"
+        detail = r.detail.item()
+        assert "原文同一名称“节能环保与新能源装备产业集群产值”2027年印有2个不同数值（100亿元、500亿元）" in detail
+        assert "100亿元（正文第32行）读作“节能环保与新能源装备产业集群产值”" in detail
+        assert "500亿元（正文第36行）读作“新型功能材料产业集群产值”" in detail
+        assert "cluster_output_functional_materials" in r.detail_en.item()
+        # nowhere else does a printed name carry two values
+        conflicts = findings[(findings.kind == "same_name_conflict") & (findings.status == "finding")]
+        assert len(conflicts) == 1
 
     def test_narrative_restates_beilun_targets(self, findings):
         # 二、行动目标 "规上工业亩均税收达到55万元" and 三(三)1 "亩均税收达到55万元/亩以上" = 附件 55
@@ -182,6 +212,57 @@ class TestChecksOnMadeUpRows:
                      unit="%", year=2027, value=25)]
         out = check_rate_vs_level(make_rows(*rows), "yinzhou")
         assert len(out) == 1 and out[0]["severity"] == "medium"
+
+    def test_same_indicator_compares_what_is_counted(self):
+        assert counted_item("新增“品字标浙江制造”企业（每年）") == counted_item("累计新增“品字标浙江制造”企业")
+        assert counted_item("新增储备优质重大项目数量（个）") == "储备优质重大项目"
+        assert counted_item("企业主导参与标准制（修）订（每年）") == "企业主导参与标准制（修）订"
+        assert same_indicator("pinzibiao_new_per_year", "pinzibiao_new_cumulative")
+        assert same_indicator("projects_over_100yi_new", "projects_over_100yi_new_cumulative")
+        assert same_indicator("standards_led_per_year", "standards_led_cumulative")
+        # Ouhai: 节能改造项目（个） vs 节能减碳技术绿色改造项目（项）: different items (and units)
+        assert not same_indicator("energy_saving_retrofit_projects_per_year",
+                                  "energy_saving_retrofit_projects_cumulative")
+        # uncatalogued ids: the printed names decide
+        assert same_indicator("new_x_per_year", "new_x_cumulative", [{"indicator": "每年新建厂房"}],
+                              [{"indicator": "累计新建厂房（个）"}])
+        assert not same_indicator("new_x_per_year", "new_x_cumulative", [{"indicator": "每年新建厂房"}],
+                                  [{"indicator": "累计改造厂房"}])
+
+    def test_flows_are_not_summed_against_a_different_item(self):
+        # a total whose id shares the flow's stem but counts another item is not compared
+        ouhai = dict(district="ouhai", district_name="瓯海区", section="任务清单")
+        flows = [dict(ouhai, indicator_id="energy_saving_retrofit_projects_per_year", measure="flow",
+                      year=y, value=30, unit="个", indicator="节能改造项目") for y in (2021, 2022, 2023)]
+        total = dict(ouhai, indicator_id="energy_saving_retrofit_projects_cumulative",
+                     measure="cumulative", year=2023, value=30, unit="项",
+                     indicator="节能减碳技术绿色改造项目")
+        assert check_flow_totals(make_rows(*flows, total), "ouhai") == []
+        # the same item under both ids is summed: 6+6+6 = 18 against 培育“品字标”品牌企业18家
+        flows = [dict(f, indicator_id="pinzibiao_new_per_year", unit="家", value=6,
+                      indicator="培育“品字标”品牌企业") for f in flows]
+        total = dict(total, indicator_id="pinzibiao_new_cumulative", unit="家", value=18,
+                     indicator="培育“品字标”品牌企业")
+        out = check_flow_totals(make_rows(*flows, total), "ouhai")
+        assert len(out) == 1 and out[0]["status"] == "passed" and "6+6+6=18" in out[0]["detail"]
+
+    def test_same_name_with_two_values(self):
+        base = dict(district="yinzhou", district_name="鄞州区", section="正文", unit="亿元",
+                    measure="level", year=2027, indicator="某产业集群产值")
+        rows = [dict(base, indicator_id="cluster_output_energy_saving_equipment", value=100,
+                     quote="某产业集群产值突破100亿元", source_line=3),
+                dict(base, indicator_id="cluster_output_functional_materials", value=500,
+                     quote="某产业集群产值突破500亿元", source_line=9)]
+        out = check_same_name_conflicts(make_rows(*rows), "yinzhou")
+        assert len(out) == 1 and out[0]["severity"] == "high"
+        assert "“某产业集群产值”2027年印有2个不同数值（100亿元、500亿元）" in out[0]["detail"]
+        assert out[0]["quotes"] == "[正文] 某产业集群产值突破100亿元 ‖ [正文] 某产业集群产值突破500亿元"
+        # the same value under both readings: a passed check
+        out = check_same_name_conflicts(make_rows(*rows[:1], dict(rows[1], value=100)), "yinzhou")
+        assert out[0]["status"] == "passed"
+        # one indicator printed twice is check_duplicates' business; other years are not compared
+        assert check_same_name_conflicts(make_rows(rows[0], dict(rows[0], value=500)), "yinzhou") == []
+        assert check_same_name_conflicts(make_rows(rows[0], dict(rows[1], year=2025)), "yinzhou") == []
 
     def test_lower_bound_words(self):
         assert is_lower_bound({"quote": "新增“品字标浙江制造” 28 家以上", "value_text": "28 家",

@@ -309,3 +309,105 @@ def test_one_year_base_of_a_cumulative_series_is_labelled(indicators):
     t = report.indicator_table(report.prepare_report("beilun", df=indicators)).set_index("指标")
     row = t.loc["累计新增高技术制造业投资"]
     assert row["基期值"] == "22.6亿元（2020年单年值）" and row["隐含年均变化"] == "+36亿元/年"
+
+
+# --------------------------------------------------------------------------- literal text (no mathtext)
+
+MATH_NAMES = ["规上工业产值$10^2$亿元", "a$b", r"比重$\alpha_1$与$x_{2}$", r"分数$\frac{1$"]
+
+
+def drawn(text_artist) -> str:
+    """The string matplotlib draws for a Text artist, failing if it would set it as mathtext."""
+    s, ismath = text_artist._preprocess_math(text_artist.get_text())
+    assert ismath is False, f"{text_artist.get_text()!r} would be drawn as mathtext"
+    return s
+
+
+def all_drawn_texts(fig) -> list[str]:
+    from matplotlib.text import Text
+    return [drawn(t) for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_mathtext_would_garble_or_fail_these_names():
+    # the witness: without escaping, matplotlib sets $10^2$ as 10² and cannot draw \frac{1
+    from matplotlib import cbook
+    from matplotlib.figure import Figure
+    assert cbook.is_math_text(MATH_NAMES[0]) and cbook.is_math_text(MATH_NAMES[2])
+    import io
+    fig = Figure()
+    fig.subplots().set_title(MATH_NAMES[3])
+    with pytest.raises(ValueError):
+        fig.savefig(io.BytesIO(), format="png")  # plain matplotlib: the whole figure fails
+
+
+def test_literal_escapes_every_dollar_and_nothing_else():
+    assert plotting.literal("亩均税收") == "亩均税收"
+    assert plotting.literal("$10^2$") == r"\$10^2\$"
+    assert plotting.literal(r"a\$b") == r"a\\$b"  # a printed backslash before $ stays
+    for name in [*MATH_NAMES, r"a\$b", "$$", "x^2_y"]:
+        assert plotting.unescape(plotting.literal(name)) == name
+
+
+def test_trajectory_chart_shows_names_with_dollar_signs_literally():
+    series = pd.concat([_series().assign(label=name, indicator_id=f"i{k}")
+                        for k, name in enumerate(MATH_NAMES)], ignore_index=True)
+    notes = {"i0": "$2023$年目标滞后", "i1": "注$x^2$"}
+    acts = pd.DataFrame({"indicator_id": "i0", "year": [2023], "value": [45.0]})
+    fig = plotting.trajectory_grid(series, actuals=acts, notes=notes, title="北仑区 · $10^2$ 指标")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning of any kind, and no exception
+        png = plotting.figure_png(fig)
+    assert png.startswith(b"\x89PNG")
+    texts = all_drawn_texts(fig)  # after the draw: titles, ticks, annotations, notes, legend
+    assert "规上工业产值$10^2$亿元（万元/亩）" in texts
+    assert "a$b（万元/亩）" in texts
+    assert any(t.startswith("比重$\\alpha_1$与") for t in texts)
+    assert any(t.startswith("分数$\\frac{1$") for t in texts)
+    assert "$2023$年目标滞后" in texts and "注$x^2$" in texts
+    assert "北仑区 · $10^2$ 指标" in texts and "55万元/亩" in texts and "基期值" in texts
+    assert 'alt="北仑区 · $10^2$ 指标"' in plotting.figure_html(fig)
+
+
+def test_ranking_chart_shows_names_with_dollar_signs_literally():
+    df = pd.DataFrame({"g": "$10^2$组", "l": ["a$b", "北仑区$10^2$", r"镇海$\beta$区"],
+                       "v": [1.0, 2.0, 3.0]})
+    fig = plotting.ranking_chart(df, value="v", label="l", group="g", highlight="a$b",
+                                 value_format="{:.1f}$", xlabel="年均$增速$", title="$x_1$图")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.figure_png(fig)
+    ticks = [drawn(t) for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["a$b", "北仑区$10^2$", r"镇海$\beta$区"]
+    texts = all_drawn_texts(fig)
+    for text in ("$10^2$组", "年均$增速$", "$x_1$图", "1.0$", "3.0$"):
+        assert text in texts, text
+    colours = {b.get_width(): matplotlib.colors.to_hex(b.get_facecolor()) for b in fig.axes[0].patches}
+    assert colours[1.0] == plotting.COLOURS["highlight"].lower()  # highlight matched the raw name
+
+
+def test_figure_png_escapes_text_set_outside_the_chart_functions():
+    from matplotlib.figure import Figure
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_title("产值$10^2$")
+    ax.annotate(r"分数$\frac{1$", (0.5, 0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.figure_png(fig)
+    assert ax.get_title() and drawn(ax.title) == "产值$10^2$"
+    assert drawn(ax.texts[0]) == r"分数$\frac{1$"
+
+
+def test_report_charts_show_a_printed_name_with_dollar_signs_literally(indicators):
+    df = indicators.copy()
+    mask = (df["district"] == "beilun") & (df["indicator_id"] == "tax_per_mu")
+    df.loc[mask, "indicator"] = "规上工业亩均税收$10^2$"
+    rep = report.prepare_report("beilun", df=df)
+    figs = [fig for _, fig in report.trajectory_figures(rep)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig in figs:
+            plotting.figure_png(fig)
+    texts = [t for fig in figs for t in all_drawn_texts(fig)]
+    assert rep.name_of("tax_per_mu") == "规上工业亩均税收$10^2$"  # charts use the printed name
+    assert any(t.startswith("规上工业亩均税收$10^2$") for t in texts)

@@ -15,8 +15,20 @@ the documents really contain, agreements included. Kinds of check:
 ``duplicate_printing``  the same series printed more than once (table copies; narrative copies).
 ``rate_vs_level``       a growth-rate target against the CAGR of its level targets, per span and
                         over the whole span (rates compounded).
+``same_name_conflict``  the document prints one name, for one year and in one unit, with two
+                        different values that the extraction reads as different indicators
+                        (e.g. Yinzhou's two "节能环保与新能源装备产业集群产值突破…" sentences): a
+                        contradiction of the document itself, shown even though the curated
+                        extraction resolved it, with both quotes.
 
-Severity: ``none`` for passed checks; ``high`` for a number that contradicts another;
+Pairing: a yearly flow and a total (``flow_total``, ``flow_vs_cumulative``) are compared only
+when they count the same item (:func:`same_indicator`: same catalogue unit, and the same name
+once the words that say how the count is taken — 每年, 累计, 新增… — are set aside), not
+merely because their ids share a stem: Ouhai's "每年实施30个以上节能改造项目" and "实施30项节能减碳
+技术绿色改造项目" are two different items.
+
+Severity: ``none`` for passed checks; ``high`` for a number that contradicts another (also one
+name printed with two values);
 ``medium`` for growth-rate gaps over 2 percentage points, stock series that fall, narrative
 copies that disagree, a narrative yearly amount that contradicts a table's average addition
 (two readings of one pledge, less certain than two printed totals), a narrative value printed
@@ -43,7 +55,7 @@ KIND_ZH = {
     "narrative_vs_table": "正文与表格", "flow_total": "逐年流量与合计",
     "flow_vs_cumulative": "每年流量与累计", "new_vs_stock": "新增与存量增量",
     "falling_series": "累计/存量下降", "duplicate_printing": "重复印刷",
-    "rate_vs_level": "增速与总量目标",
+    "rate_vs_level": "增速与总量目标", "same_name_conflict": "同名不同值",
 }
 STATUS_ZH = {"passed": "通过", "finding": "发现问题"}
 SEVERITIES = ("high", "medium", "low", "none")
@@ -58,10 +70,46 @@ LINKS: dict[tuple[str, str], str] = {
     ("beilun", "small_micro_parks_per_year"): "small_micro_parks_built_new_cumulative",
 }
 GEOMETRIC = ("level", "index", "stock")
+#: Words that say how a count is taken (per year, running total, new since the base), not what
+#: is counted: set aside when two names are compared (longest first).
+COUNT_WORDS = ("平均每年", "每年", "年均", "累计", "新增", "合计", "总计")
 
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def counted_item(name: str) -> str:
+    """What a name counts: whitespace, trailing brackets of at most six characters (a unit or
+    a qualifier: （家）, (个), （每年）, （累计）) and the words of COUNT_WORDS removed, plus a
+    trailing 数量. ``新增“品字标浙江制造”企业（每年）`` and ``累计新增“品字标浙江制造”企业`` count the same
+    item; ``节能改造项目`` and ``节能减碳技术绿色改造项目`` do not."""
+    text = re.sub(r"\s+", "", str(name))
+    while True:
+        stripped = re.sub(r"(（[^（）]{1,6}）|\([^()]{1,6}\))$", "", text)
+        if stripped == text:
+            break
+        text = stripped
+    for word in COUNT_WORDS:
+        text = text.replace(word, "")
+    return re.sub(r"数量$", "", text)
+
+
+def same_indicator(a: str, b: str, a_rows=(), b_rows=()) -> bool:
+    """True when indicator ids ``a`` and ``b`` count the same item, so a yearly flow of one can
+    be summed against a total of the other: their catalogue units agree (when both are
+    catalogued), and a name of one — the catalogue's or as printed in its rows — is a name of
+    the other once the counting words are set aside (:func:`counted_item`)."""
+    ea, eb = catalogue_entry(a), catalogue_entry(b)
+    if ea.get("unit") and eb.get("unit") and ea["unit"] != eb["unit"]:
+        return False
+
+    def names(entry, rows):
+        found = {counted_item(entry.get("name_zh", ""))} | {counted_item(r["indicator"])
+                                                             for r in rows}
+        return {n for n in found if n}
+
+    return bool(names(ea, a_rows) & names(eb, b_rows))
 
 
 def quotes_of(rows) -> str:
@@ -195,7 +243,8 @@ def check_flow_totals(df: pd.DataFrame, slug: str) -> list[dict]:
         if d.measure[fid] != "flow":
             continue
         flows = _series(frows, f"{slug}/{fid}")
-        cands = dict.fromkeys(c for c in _total_candidates(fid) if c != fid)
+        cands = dict.fromkeys(c for c in _total_candidates(fid) if c != fid
+                              and same_indicator(fid, c, frows, d.plan(c)))
         totals = [r for c in cands for r in d.plan(c) if r["role"] == "target"]
         for r in totals:
             year, value, unit = int(r["year"]), float(r["value"]), r["unit"]
@@ -252,7 +301,8 @@ def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
         if target is None:
             stem = fid[: -len("_per_year")]
             cands = [i for i in d.table if i.startswith(stem) and i.endswith("_cumulative")
-                     and d.measure[i] in ("cumulative", "stock")]
+                     and d.measure[i] in ("cumulative", "stock")
+                     and same_indicator(fid, i, narr, d.table[i])]
             if len(cands) != 1:
                 continue
             target = cands[0]
@@ -478,8 +528,61 @@ def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list
     return out
 
 
+def printed_name(name: str) -> str:
+    """A printed indicator name without whitespace and without a trailing unit in brackets
+    (``新增“品字标浙江制造”（家）`` → ``新增“品字标浙江制造”``)."""
+    text = re.sub(r"\s+", "", str(name))
+    return re.sub(r"(（[^（）]{1,6}）|\([^()]{1,6}\))$", "", text)
+
+
+def check_same_name_conflicts(df: pd.DataFrame, slug: str) -> list[dict]:
+    """One printed name, one year, one role, one unit and one measure, read as two or more
+    different indicators: when the values differ the document contradicts itself (however the
+    extraction resolved it; its reading is named in the detail), a high finding with every
+    quote; when they agree, a passed check. Printings of one indicator are check_duplicates'."""
+    out = []
+    sub = df[(df["district"] == slug) & df["role"].isin(("baseline", "target"))]
+    if sub.empty:
+        return out
+    groups: dict[tuple, list[dict]] = {}
+    for r in sub.to_dict("records"):
+        key = (printed_name(r["indicator"]), int(r["year"]), r["role"], r["unit"], r["measure"])
+        groups.setdefault(key, []).append(r)
+    for (name, year, role, unit, _), rows in groups.items():
+        ids = list(dict.fromkeys(r["indicator_id"] for r in rows))
+        if len(ids) < 2 or not name:
+            continue
+        # the finding belongs to the indicator whose catalogue name is the printed name, if any
+        ids.sort(key=lambda i: printed_name(catalogue_entry(i).get("name_zh", "")) != name)
+        values = list(dict.fromkeys(float(r["value"]) for r in rows))
+        by_id = {i: [r for r in rows if r["indicator_id"] == i] for i in ids}
+        readings = "；".join(
+            f"{_fmt(float(g[0]['value']))}{unit}（{g[0]['section']}第{g[0]['source_line']}行）"
+            f"读作“{catalogue_entry(i).get('name_zh', i)}”" for i, g in by_id.items())
+        readings_en = "; ".join(f"{_fmt(float(g[0]['value']))} {unit} (line {g[0]['source_line']})"
+                                f" read as {i}" + (f" — note: {_clean(g[0]['note'])}"
+                                                   if str(g[0].get("note", "")).strip() else "")
+                                for i, g in by_id.items())
+        q = quotes_of(rows)
+        if all(same_value(v, values[0]) for v in values):
+            out.append(_row(slug, ids[0], "same_name_conflict", "passed", "none", year,
+                            f"一致：“{name}”{year}年各处均为{_fmt(values[0])}{unit}（{readings}）",
+                            f"agree: '{name}' {year} is {_fmt(values[0])} {unit} wherever "
+                            f"printed ({readings_en})", q))
+            continue
+        shown = "、".join(f"{_fmt(v)}{unit}" for v in values)
+        out.append(_row(slug, ids[0], "same_name_conflict", "finding", "high", year,
+                        f"不一致：原文同一名称“{name}”{year}年印有{len(values)}个不同数值"
+                        f"（{shown}）；整理时读作不同指标：{readings}。原文自相矛盾，请向发文单位核实",
+                        f"the document prints '{name}' for {year} with different values "
+                        f"({shown}); the extraction reads them as different indicators: "
+                        f"{readings_en}", q))
+    return out
+
+
 CHECKS = (check_narrative_vs_table, check_flow_totals, check_flow_vs_cumulative,
-          check_new_vs_stock, check_falling, check_duplicates, check_rate_vs_level)
+          check_new_vs_stock, check_falling, check_duplicates, check_rate_vs_level,
+          check_same_name_conflicts)
 
 
 def audit(df: pd.DataFrame, district=None, rate_tolerance: float = 0.005) -> pd.DataFrame:

@@ -10,6 +10,12 @@ Data contract of the trajectory charts (long tables, one row per point):
 * ``series``  — indicator_id, label (Chinese name), unit, year, value, role (baseline | target)
 * ``fits``    — indicator_id, year, value: the fitted milestone path, drawn as a dashed line
 * ``actuals`` — indicator_id, year, value: observed values, drawn as red diamonds
+
+Every text a chart draws (titles, panel titles, axis and tick labels, value annotations,
+notes, legends) is shown literally: matplotlib would read ``$…$`` in a printed name as
+mathtext (``$10^2$`` set as a superscript, ``\alpha`` as a Greek letter, an unbalanced ``$``
+or ``{`` failing the whole figure), so each ``$`` is escaped (:func:`literal`) before it
+reaches matplotlib, and :func:`figure_png` escapes any text still readable as mathtext.
 """
 from __future__ import annotations
 
@@ -60,6 +66,34 @@ def _label_tokens(text: str) -> list[str]:
     if carry:
         tokens.append(carry)
     return tokens
+
+
+def literal(text) -> str:
+    """``text`` as matplotlib must receive it to draw it literally: every ``$`` escaped as
+    ``\\$`` (with no unescaped dollar sign matplotlib never parses mathtext, and turns each
+    ``\\$`` back into ``$``; a backslash already before a ``$`` stays a backslash). Text
+    without ``$`` is returned unchanged."""
+    text = str(text)
+    return text.replace("$", "\\$") if "$" in text else text
+
+
+def unescape(text: str) -> str:
+    """What matplotlib draws for a :func:`literal` string (for alt text and tests)."""
+    return str(text).replace("\\$", "$")
+
+
+def _literal_texts(fig) -> None:
+    """Escape every text artist of ``fig`` that matplotlib would still parse as mathtext
+    (text set by code other than this module's chart functions)."""
+    from matplotlib import cbook
+    from matplotlib.text import Text
+    for t in fig.findobj(Text):
+        s = t.get_text()
+        if "$" not in s or not t.get_parse_math() or t.get_usetex():
+            continue
+        lines = s.split("\n")  # matplotlib decides line by line whether to parse mathtext
+        if any(cbook.is_math_text(line) for line in lines):
+            t.set_text("\n".join(literal(ln) if cbook.is_math_text(ln) else ln for ln in lines))
 
 
 def _display_width(text: str) -> int:
@@ -166,14 +200,14 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     zorder=1)
             ax.plot(targ["year"], targ["value"], "o", ms=4.5, color=COLOURS["target"], zorder=3)
             last = targ.iloc[-1]
-            ax.annotate(_format(last["value"], unit), (last["year"], last["value"]),
+            ax.annotate(literal(_format(last["value"], unit)), (last["year"], last["value"]),
                         textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5,
                         color=COLOURS["target"])
             present.add("target")
         if len(base):
             ax.plot(base["year"], base["value"], "s", ms=5.5, color=COLOURS["baseline"], zorder=4)
             b = base.iloc[0]
-            ax.annotate(_format(b["value"], unit), (b["year"], b["value"]),
+            ax.annotate(literal(_format(b["value"], unit)), (b["year"], b["value"]),
                         textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7.5,
                         color=COLOURS["baseline"])
             present.add("baseline")
@@ -184,10 +218,10 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                 years |= set(a["year"].astype(int))
                 present.add("actual")
         if notes and notes.get(iid):
-            ax.text(0.02, 0.97, notes[iid], transform=ax.transAxes, ha="left", va="top",
+            ax.text(0.02, 0.97, literal(notes[iid]), transform=ax.transAxes, ha="left", va="top",
                     fontsize=7, color="#8a5a00")
         label = str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
-        ax.set_title(wrap_label(label, label_width), fontsize=8.5, loc="left")
+        ax.set_title(literal(wrap_label(label, label_width)), fontsize=8.5, loc="left")
         values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
         if values.max() - values.min() <= 1e-9 * max(abs(values.max()), 1.0) and values.max() > 0:
             ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
@@ -201,14 +235,17 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
         ax.set_visible(False)
     _legend(fig, present)
     if title:
-        fig.suptitle(title, fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left",
-                     va="top")
+        fig.suptitle(literal(title), fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(),
+                     ha="left", va="top")
+    _literal_texts(fig)
     return fig
 
 
 def figure_png(fig) -> bytes:
-    """The figure rendered once as PNG bytes at its own dpi (no tight-bbox second pass)."""
+    """The figure rendered once as PNG bytes at its own dpi (no tight-bbox second pass); any
+    text that matplotlib would read as mathtext is escaped first (drawn literally)."""
     import io
+    _literal_texts(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", facecolor="white", pil_kwargs={"compress_level": 3})
     return buf.getvalue()
@@ -220,7 +257,7 @@ def figure_html(fig, alt: str | None = None) -> str:
     import base64
     import html
     if alt is None:
-        title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+        title = unescape(fig._suptitle.get_text()) if fig._suptitle is not None else ""
         alt = title.replace("\n", "") or "图表"
     data = base64.b64encode(figure_png(fig)).decode("ascii")
     return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
@@ -247,7 +284,7 @@ def _legend(fig, present: set[str]) -> None:
     keys = [k for k in ("baseline", "target", "fit", "actual") if k in present]
     if keys:
         handles = [Line2D([], [], **styles[k]) for k in keys]
-        fig.legend(handles, [LEGEND_ZH[k] for k in keys], loc="lower center",
+        fig.legend(handles, [literal(LEGEND_ZH[k]) for k in keys], loc="lower center",
                    ncols=len(keys), fontsize=8.5, frameon=False)
 
 
@@ -272,18 +309,21 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
-        bars = ax.barh(sub[label].astype(str), sub[value], color=colours, height=0.55)
-        ax.bar_label(bars, labels=[value_format.format(v) for v in sub[value]], fontsize=7.5,
-                     padding=2)
+        # category names become tick labels at draw time: escape them here
+        bars = ax.barh([literal(x) for x in sub[label].astype(str)], sub[value], color=colours,
+                       height=0.55)
+        ax.bar_label(bars, labels=[literal(value_format.format(v)) for v in sub[value]],
+                     fontsize=7.5, padding=2)
         ax.axvline(0, color="#555", lw=0.8)
-        ax.set_title(wrap_label(g, 18), fontsize=8.5, loc="left")
-        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_title(literal(wrap_label(g, 18)), fontsize=8.5, loc="left")
+        ax.set_xlabel(literal(xlabel), fontsize=8)
         ax.margins(x=0.25)
         _style_axes(ax, value_axis="x")
         ax.grid(False)
     for ax in axes.flat[len(groups):]:
         ax.set_visible(False)
     if title:
-        fig.suptitle(title, fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left",
-                     va="top")
+        fig.suptitle(literal(title), fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(),
+                     ha="left", va="top")
+    _literal_texts(fig)
     return fig

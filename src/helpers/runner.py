@@ -3,23 +3,38 @@
 Command line (``make reports`` / ``make report DISTRICT=beilun`` call this)::
 
     python -m helpers.runner [--jobs N] [--timeout S] [--output-dir reports]
-                             [--actuals PATH] [--end-year YYYY] [district ...]
+                             [--actuals PATH] [--end-year YYYY] [--method opensdg|unsd]
+                             [district ...]
 
-No district → all of them. An unknown district is refused before anything runs (exit 2, with
-the valid slugs). For each district it writes, each file atomically (temp file + rename, so a
-failed run never clobbers the last good report):
+No district → all of them. Every argument is checked before anything runs, and a bad one is
+refused with exit 2 and a message naming it: an unknown district (with the valid slugs), a
+--timeout or --jobs that is not a positive number, an --end-year that is not a year or that a
+district of the run prints no targets for, an --output-dir that is a file, a missing
+--actuals file, an unknown --method. For each district it writes, each file atomically (temp
+file + rename, so a failed run never clobbers the last good report):
 
 * ``reports/<district>.ipynb`` — the executed notebook (parameters injected by papermill);
 * ``reports/<district>.html``  — rendered without code or prompts (nbconvert lab template,
   charts embedded as PNG), the parameters cells removed;
-* ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version);
+* ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version,
+  ``refreshed``);
 
-and finally ``reports/index.html`` (Chinese) listing every report with its run time, timestamp,
-status and data version. A failed district leaves its executed notebook (with the error) in
-``reports/<district>.failed.ipynb``; the others carry on. Reports run in parallel in a process
-pool (``--jobs``, default: number of CPUs, at most the number of districts); a kernel start that
-loses a port race is retried once. Exit status 0 when all succeed, 1 when any failed, 2 for bad
-arguments.
+and finally ``reports/index.html`` (Chinese) listing every district with a report in the
+folder — this run's, and the others from their latest run records (so ``make report
+DISTRICT=ouhai`` keeps the other districts listed, marked as not refreshed). A failed district
+leaves its executed notebook (with the error) in ``reports/<district>.failed.ipynb`` and its
+record in ``<district>.failed.json``; the others carry on, and the terminal shows the failing
+cell with its exception type and message. Reports run in parallel (``--jobs``, default: number
+of CPUs, at most the number of districts), each in a worker process of its own process group;
+a kernel start that loses a port race is retried once.
+
+Ctrl-C (SIGINT) or SIGTERM: no further district starts, every worker and every kernel it
+started is stopped (none is left running), and reports/ stays consistent: each district has
+either all of its new files or all of its old ones, interrupted districts keep their last good
+report and get ``<district>.interrupted.json`` (status ``interrupted``, ``refreshed`` false),
+and the index lists only files that are on disk. Exit status 0 when all succeed, 1 when any
+failed, 2 for bad arguments, 128 + the signal number when interrupted (130 for Ctrl-C, 143 for
+SIGTERM).
 
 Plain papermill, for a scheduler (cron, Airflow's PapermillOperator, Dagster's dagstermill).
 papermill reads JSON notebooks only, so convert the percent script first::
@@ -44,6 +59,7 @@ import contextlib
 import datetime as _dt
 import html
 import json
+import math
 import os
 import sys
 import time
@@ -69,7 +85,14 @@ HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell")
 #: Messages of errors that mean the kernel failed to start (port races), worth one retry.
 KERNEL_START_ERRORS = ("Address already in use", "Kernel didn't respond", "Kernel died before replying",
                        "ZMQError", "Kernel died", "DeadKernelError")
-STATUS_ZH = {"ok": "成功", "failed": "失败"}
+STATUS_ZH = {"ok": "成功", "failed": "失败", "interrupted": "已中断"}
+#: Seconds a worker gets to stop after SIGTERM before its process group is killed.
+STOP_GRACE_SECONDS = 5.0
+#: Progress methods the report notebook knows (helpers.progress.METHODS).
+METHODS = ("opensdg", "unsd")
+#: Run records a district may have in the output folder: last good run, last failed run,
+#: last interrupted run (the latest by ``started`` is the district's state).
+RECORD_SUFFIXES = {"ok": ".json", "failed": ".failed.json", "interrupted": ".interrupted.json"}
 
 
 @dataclass
@@ -78,13 +101,17 @@ class RunResult:
 
     district: str
     district_name: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "failed" | "interrupted"
     seconds: float  # wall time of execution + rendering
     started: str  # ISO timestamp, local time, seconds precision
     data_version: str
     attempts: int = 1
     error: str = ""
     files: dict[str, str] = field(default_factory=dict)  # kind → file name in the output dir
+    #: False when the report on disk (if any) is not this run's: the run failed or was
+    #: interrupted, or the district was not part of this run (its row in the index comes from
+    #: its earlier run record). The index should say 未更新 for these.
+    refreshed: bool = True
 
     @property
     def ok(self) -> bool:
@@ -136,6 +163,9 @@ def kernel_manager_class(log_path: Path):
     figures vanish from executed notebooks; ipykernel picks its inline backend itself), and its
     stderr goes to ``log_path`` instead of the terminal (ipykernel's start-up and shutdown
     chatter would otherwise interleave with the progress bar; the log is kept for diagnosis).
+    Every kernel it starts is registered (:data:`_KERNELS`, and the batch parent is told its
+    process group), so an interrupted batch can shut it down: jupyter_client starts kernels
+    in a session of their own, out of reach of the worker's process group.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -145,9 +175,12 @@ def kernel_manager_class(log_path: Path):
             env.pop("MPLBACKEND", None)
             kw["env"] = env
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(log_path, "ab") as log:  # Popen dups the descriptor; safe to close here
+            # no SIGINT/SIGTERM between the fork of the kernel and its registration
+            with _signals_deferred(), open(log_path, "ab") as log:  # Popen dups the descriptor
                 kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                result = await super()._async_launch_kernel(kernel_cmd, **kw)
+                _register_kernel(self)
+            return result
 
     return ReportKernelManager
 
@@ -163,10 +196,14 @@ def load_template(path: Path = REPORT_NOTEBOOK):
 
 
 def report_parameters(district: str, end_year: int | None = None,
-                      actuals_path: str | Path | None = None) -> dict:
-    """The papermill parameters for one district (plain values; paths made absolute)."""
-    return {"district": district, "end_year": end_year,
-            "actuals_path": str(Path(actuals_path).resolve()) if actuals_path else None}
+                      actuals_path: str | Path | None = None, method: str | None = None) -> dict:
+    """The papermill parameters for one district (plain values; paths made absolute); the
+    progress ``method`` only when given (the notebook's default is opensdg)."""
+    params = {"district": district, "end_year": end_year,
+              "actuals_path": str(Path(actuals_path).resolve()) if actuals_path else None}
+    if method is not None:
+        params["method"] = method
+    return params
 
 
 def render_html(nb, title: str) -> str:
@@ -228,12 +265,13 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict, *,
 def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
             end_year: int | None = None, actuals_path: str | Path | None = None,
             cell_timeout: float = DEFAULT_CELL_TIMEOUT, notebook: str | Path = REPORT_NOTEBOOK,
-            data_version: str = "", retries: int = 1) -> RunResult:
+            data_version: str = "", retries: int = 1, method: str | None = None) -> RunResult:
     """Execute and render one district's report (runs inside a worker process).
 
     Never raises for a failing notebook: the failure is returned in RunResult.error and the
     executed notebook kept as ``<district>.failed.ipynb``. Good outputs of an earlier run are
-    replaced only when this run succeeds.
+    replaced only when this run succeeds; SIGINT/SIGTERM are held while the new files are put
+    in place, so an interrupt leaves either all old or all new files.
     """
     import nbformat
 
@@ -242,8 +280,8 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
     out.mkdir(parents=True, exist_ok=True)
     started = _dt.datetime.now().isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    params = report_parameters(d.slug, end_year, actuals_path)
-    result = RunResult(d.slug, d.name, "failed", 0.0, started, data_version)
+    params = report_parameters(d.slug, end_year, actuals_path, method)
+    result = RunResult(d.slug, d.name, "failed", 0.0, started, data_version, refreshed=False)
     tmp = out / f".{d.slug}.running-{os.getpid()}.ipynb"
     log_path = out / f".{d.slug}.kernel.log"
     with contextlib.suppress(FileNotFoundError):
@@ -253,36 +291,173 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
                                   log_path=log_path, retries=retries)
         executed = nbformat.read(tmp, as_version=4)
         page = render_html(executed, f"{d.name}制造业“腾笼换鸟、凤凰涅槃”指标报告")
-        atomic_write(out / f"{d.slug}.html", page)
-        os.replace(tmp, out / f"{d.slug}.ipynb")
-        for stale in (f"{d.slug}.failed.ipynb", f"{d.slug}.failed.json"):
-            with contextlib.suppress(FileNotFoundError):
-                (out / stale).unlink()
-        result.status = "ok"
-        result.files = {"html": f"{d.slug}.html", "ipynb": f"{d.slug}.ipynb"}
+        with _signals_deferred():  # all new files or none: an interrupt waits for this block
+            atomic_write(out / f"{d.slug}.html", page)
+            os.replace(tmp, out / f"{d.slug}.ipynb")
+            for stale in (f"{d.slug}.failed.ipynb", f"{d.slug}.failed.json",
+                          f"{d.slug}.interrupted.json"):
+                with contextlib.suppress(FileNotFoundError):
+                    (out / stale).unlink()
+            result.status = "ok"
+            result.refreshed = True
+            result.files = {"html": f"{d.slug}.html", "ipynb": f"{d.slug}.ipynb"}
+            result.seconds = round(time.perf_counter() - t0, 2)
+            atomic_write(out / f"{d.slug}.json",
+                         json.dumps(asdict(result), ensure_ascii=False, indent=1))
+        return result
     except Exception as exc:  # noqa: BLE001
-        result.error = _error_text(exc)
-        if log_path.exists() and log_path.stat().st_size:
-            result.error += f" (kernel log: {log_path.name})"
+        result.error = _error_text(exc, log_path)
         if tmp.exists():
             os.replace(tmp, out / f"{d.slug}.failed.ipynb")
             result.files = {"failed": f"{d.slug}.failed.ipynb"}
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-        result.seconds = round(time.perf_counter() - t0, 2)
-    atomic_write(out / f"{d.slug}.{'json' if result.ok else 'failed.json'}",
+        if not result.ok:
+            result.seconds = round(time.perf_counter() - t0, 2)
+    atomic_write(out / f"{d.slug}.failed.json",
                  json.dumps(asdict(result), ensure_ascii=False, indent=1))
     return result
 
 
-def _error_text(exc: BaseException) -> str:
-    """One readable line: the exception type and the last line of its message."""
+def _failing_line(traceback: list[str] | None) -> str:
+    """The line of the cell that raised, from an IPython traceback (``----> 6 rep = …`` in
+    the cell's frame, colour codes removed); '' when there is none."""
+    import re
+    for entry in traceback or []:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(entry))
+        if not text.lstrip().startswith("Cell In["):
+            continue
+        m = re.search(r"^-+>\s*\d+\s(.*)$", text, flags=re.M)
+        return m.group(1).strip() if m else ""
+    return ""
+
+
+def _error_text(exc: BaseException, log_path: Path | None = None) -> str:
+    """What went wrong, for the terminal and the index: for a failing cell, the cell (its
+    execution count and first source line) and its exception type and message as the notebook
+    printed them; otherwise the exception type and the last line of its message, plus the last
+    line of the kernel log when the kernel wrote one (a kernel that died says why there)."""
     from papermill.exceptions import PapermillExecutionError
     if isinstance(exc, PapermillExecutionError):
-        return f"{exc.ename}: {exc.evalue}"
+        first = _failing_line(exc.traceback) or next(
+            (ln.strip() for ln in str(exc.source or "").splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")), "")
+        where = f"cell [{exc.exec_count}]" if exc.exec_count else f"cell #{exc.cell_index + 1}"
+        if first:
+            where += f" `{first[:60]}{'…' if len(first) > 60 else ''}`"
+        return f"{where}: {exc.ename}: {str(exc.evalue).strip()}"
     lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
-    return f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()
+    text = f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()
+    if log_path is not None and log_path.exists() and log_path.stat().st_size:
+        tail = [ln.strip() for ln in log_path.read_text(encoding="utf-8", errors="replace")
+                .splitlines() if ln.strip()]
+        text += f" (kernel log {log_path.name}: {tail[-1][:200]})" if tail else ""
+    return text
+
+
+# --------------------------------------------------------------------------- signals and kernels
+
+#: Kernels started by this process: pid → kernel manager (see kernel_manager_class).
+_KERNELS: dict[int, object] = {}
+#: Where a batch worker reports each kernel it starts (the parent's end of a pipe), or None.
+_PARENT_CONN = None
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """Hold SIGINT and SIGTERM for the duration of the block (they are delivered at its end).
+    Only the main thread can change the process's handling; elsewhere this does nothing."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _register_kernel(km) -> None:
+    """Remember a kernel this process started, and tell the batch parent its process group."""
+    prov = getattr(km, "provisioner", None)
+    pid = getattr(prov, "pid", None)
+    if not pid:
+        return
+    _KERNELS[pid] = km
+    if _PARENT_CONN is not None:
+        with contextlib.suppress(OSError, ValueError):
+            _PARENT_CONN.send(("kernel", pid, getattr(prov, "pgid", None) or pid))
+
+
+def _kill_group(pgid: int, sig: int) -> bool:
+    """Send ``sig`` to a process group; False when no such group exists any more."""
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+
+
+def _stop_own_kernels(grace: float = 2.0) -> None:
+    """Shut down every kernel this process started: SIGTERM to its process group, SIGKILL
+    after ``grace`` seconds, reap it, remove its connection file."""
+    import signal
+    for pid, km in list(_KERNELS.items()):
+        _kill_group(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        reaped = False
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                reaped = True
+                break
+            if done:
+                reaped = True
+                break
+            time.sleep(0.05)
+        if not reaped:
+            _kill_group(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        with contextlib.suppress(OSError, TypeError):
+            os.unlink(km.connection_file)
+        _KERNELS.pop(pid, None)
+
+
+def _worker_on_signal(signum, frame):  # noqa: ARG001 — signal handler signature
+    """A batch worker told to stop: shut its kernels down and leave at once (the parent keeps
+    the output folder consistent; nothing of this district's half-done run is committed)."""
+    _stop_own_kernels()
+    os._exit(128 + signum)
+
+
+def _worker_main(conn, slug: str, kwargs: dict) -> None:
+    """Body of one batch worker process: its own process group (so the batch can stop it and
+    everything it started, and a terminal's Ctrl-C reaches only the batch parent), run one
+    district, send the result back."""
+    import signal
+    global _PARENT_CONN
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, _worker_on_signal)
+    signal.signal(signal.SIGINT, _worker_on_signal)
+    _KERNELS.clear()
+    _PARENT_CONN = conn
+    # forked with the signals held (see _schedule): a stop request sent before the handlers
+    # were in place is delivered now
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        result = run_one(slug, **kwargs)
+        with _signals_deferred():
+            conn.send(("done", asdict(result)))
+    finally:
+        conn.close()
 
 
 # --------------------------------------------------------------------------- the batch
@@ -292,54 +467,260 @@ def default_jobs(n_districts: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_districts))
 
 
+@dataclass
+class Batch:
+    """Outcome of :func:`run_batch`: one result per requested district (kit order) and the
+    signal that interrupted the batch (None when it ran to the end)."""
+
+    results: list[RunResult]
+    signal: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 all ok, 1 any failed, 128 + signal number when interrupted (130 for Ctrl-C)."""
+        if self.signal is not None:
+            return 128 + self.signal
+        return 0 if all(r.ok for r in self.results) else 1
+
+
+def check_output_dir(output_dir: str | Path) -> Path:
+    """The output folder, created if missing; KitError naming --output-dir when it is a file,
+    lies under a file, or cannot be written."""
+    out = Path(output_dir)
+    for p in (out, *out.parents):
+        if p.exists() and not p.is_dir():
+            what = "is a file" if p == out else f"is inside {p}, which is a file"
+            raise KitError(f"--output-dir {out}: {what}, not a folder; name a folder for the "
+                           "reports (default: reports/)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KitError(f"--output-dir {out}: cannot create the folder ({exc.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise KitError(f"--output-dir {out}: the folder is not writable")
+    return out
+
+
 def run_reports(districts: Iterable[str] | None = None, output_dir: str | Path = paths.REPORT_DIR,
                 *, jobs: int | None = None, cell_timeout: float = DEFAULT_CELL_TIMEOUT,
                 end_year: int | None = None, actuals_path: str | Path | None = None,
-                notebook: str | Path = REPORT_NOTEBOOK, progress: bool = True) -> list[RunResult]:
+                notebook: str | Path = REPORT_NOTEBOOK, progress: bool = True,
+                method: str | None = None) -> list[RunResult]:
     """Run the report for each district (all by default) in parallel and write the index.
 
-    Raises UnknownDistrictError before running anything if a district is unknown. Returns the
-    results in district order; failures are in the results, not raised.
+    Raises UnknownDistrictError before running anything if a district is unknown, KitError for
+    an unusable output folder or actuals file. Returns the results in district order; failures
+    (and, after SIGINT/SIGTERM, interrupted districts) are in the results, not raised. See
+    :func:`run_batch`.
     """
+    return run_batch(districts, output_dir, jobs=jobs, cell_timeout=cell_timeout,
+                     end_year=end_year, actuals_path=actuals_path, notebook=notebook,
+                     progress=progress, method=method).results
+
+
+def run_batch(districts: Iterable[str] | None = None, output_dir: str | Path = paths.REPORT_DIR,
+              *, jobs: int | None = None, cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+              end_year: int | None = None, actuals_path: str | Path | None = None,
+              notebook: str | Path = REPORT_NOTEBOOK, progress: bool = True,
+              method: str | None = None) -> Batch:
+    """Run the districts' reports, at most ``jobs`` at a time, each in a worker process of its
+    own process group, and write the index.
+
+    SIGINT (Ctrl-C) or SIGTERM during the batch: no further district starts; every running
+    worker gets SIGTERM (it shuts its kernel down and exits), after STOP_GRACE_SECONDS its
+    process group and its kernels' groups get SIGKILL; nothing is left running. A worker holds
+    the signal while it puts a finished report in place, so each district's files are either
+    all the new ones or all the old ones. Interrupted districts keep their last good report and
+    get ``<slug>.interrupted.json`` (status interrupted, refreshed false); leftover temp files
+    are removed; the index is written from what is on disk. A second signal skips the grace
+    period.
+    """
+    import signal
+    import threading
+
     from tqdm import tqdm
 
     from .data import data_version
 
     slugs = validate_districts(districts)
+    out = check_output_dir(output_dir)
     if actuals_path is not None and not Path(actuals_path).is_file():
-        raise KitError(f"actuals file not found: {actuals_path}")
+        raise KitError(f"--actuals {actuals_path}: file not found")
+    if method is not None and method not in METHODS:
+        raise KitError(f"--method {method!r}: unknown; choose one of {', '.join(METHODS)}")
     version = data_version()  # also builds data/clean if it is missing or stale
     jobs = default_jobs(len(slugs)) if jobs is None else max(1, min(int(jobs), len(slugs)))
-    kwargs = dict(output_dir=output_dir, end_year=end_year, actuals_path=actuals_path,
-                  cell_timeout=cell_timeout, notebook=notebook, data_version=version)
+    kwargs = dict(output_dir=out, end_year=end_year, actuals_path=actuals_path,
+                  cell_timeout=cell_timeout, notebook=notebook, data_version=version,
+                  method=method)
+    stop: list[int] = []  # signals received
+
+    def on_signal(signum, frame):  # noqa: ARG001
+        stop.append(signum)
+
+    in_main = threading.current_thread() is threading.main_thread()
+    old_handlers = {}
+    if in_main:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            old_handlers[sig] = signal.signal(sig, on_signal)
     results: dict[str, RunResult] = {}
+    started_at: dict[str, str] = {}  # slug → when its worker started
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     bar = tqdm(total=len(slugs), desc="报告", unit="区", disable=not progress, file=sys.stderr)
     try:
-        if jobs == 1:
-            for slug in slugs:
-                bar.set_postfix_str(slug)
-                results[slug] = run_one(slug, **kwargs)
-                bar.update()
-        else:
-            _preload()
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(run_one, slug, **kwargs): slug for slug in slugs}
-                for fut in as_completed(futures):
-                    slug = futures[fut]
-                    try:
-                        results[slug] = fut.result()
-                    except Exception as exc:  # noqa: BLE001 — a worker that died
-                        results[slug] = RunResult(slug, DISTRICTS[slug].name, "failed", 0.0,
-                                                  _dt.datetime.now().isoformat(timespec="seconds"),
-                                                  version, error=_error_text(exc))
-                    bar.set_postfix_str(f"{slug} {STATUS_ZH[results[slug].status]}")
-                    bar.update()
+        _preload()
+        _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at)
     finally:
         bar.close()
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+    batch_signal = stop[0] if stop else None
+    if batch_signal is not None:
+        _sweep_temp_files(out, slugs)
+        for slug in slugs:
+            if slug not in results:
+                results[slug] = _interrupted_result(out, slug, version, batch_signal,
+                                                    started_at.get(slug))
     ordered = [results[s] for s in slugs]
-    write_index(Path(output_dir), ordered)
-    return ordered
+    write_index(out, index_results(out, ordered))
+    return Batch(ordered, batch_signal)
+
+
+def _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at) -> None:
+    """Start workers (fork) for ``slugs``, at most ``jobs`` alive, collect their results; on a
+    signal in ``stop``, start nothing more and stop the running ones (see run_batch)."""
+    import multiprocessing as mp
+    import signal
+    from multiprocessing.connection import wait
+
+    ctx = mp.get_context("fork")
+    pending = list(slugs)
+    running: dict[str, tuple] = {}  # slug → (process, parent end of its pipe)
+    kernels: dict[str, set[int]] = {}  # slug → kernel process groups it reported
+
+    def receive(slug, conn) -> None:
+        while True:
+            try:
+                if not conn.poll():
+                    return
+                msg = conn.recv()
+            except (EOFError, OSError):
+                return
+            if msg[0] == "kernel":
+                kernels.setdefault(slug, set()).add(int(msg[2]))
+            elif msg[0] == "done":
+                results[slug] = RunResult(**msg[1])
+
+    def reap(slug) -> None:
+        proc, conn = running.pop(slug)
+        receive(slug, conn)
+        proc.join()
+        conn.close()
+        if slug not in results and not stop:  # a worker that crashed: nothing of it is kept
+            for pgid in kernels.get(slug, ()):  # its kernel would otherwise run on, orphaned
+                _kill_group(pgid, signal.SIGKILL)
+            _sweep_temp_files(Path(kwargs["output_dir"]), [slug])
+            results[slug] = RunResult(
+                slug, DISTRICTS[slug].name, "failed", 0.0, started_at[slug], version,
+                error=f"worker process died (exit code {proc.exitcode}) before it reported",
+                refreshed=False)
+        if slug in results:
+            r = results[slug]
+            bar.set_postfix_str(f"{slug} {STATUS_ZH[r.status]}")
+            bar.update()
+
+    try:
+        while (pending or running) and not stop:
+            while pending and len(running) < jobs and not stop:
+                slug = pending.pop(0)
+                recv_end, send_end = ctx.Pipe(duplex=False)
+                started_at[slug] = _dt.datetime.now().isoformat(timespec="seconds")
+                proc = ctx.Process(target=_worker_main, args=(send_end, slug, kwargs),
+                                   name=f"report-{slug}", daemon=False)
+                with _signals_deferred():  # a signal now would find a worker not yet tracked
+                    proc.start()
+                    running[slug] = (proc, recv_end)
+                with contextlib.suppress(OSError):
+                    os.setpgid(proc.pid, proc.pid)  # the worker does the same; whoever is first
+                send_end.close()
+                bar.set_postfix_str(slug)
+            waitables = {}
+            for slug, (proc, conn) in running.items():
+                waitables[conn] = slug
+                waitables[proc.sentinel] = slug
+            for ready in wait(list(waitables), timeout=0.5):
+                slug = waitables[ready]
+                if slug not in running:
+                    continue
+                proc, conn = running[slug]
+                receive(slug, conn)
+                if not proc.is_alive():
+                    reap(slug)
+    finally:
+        if running:
+            _stop_workers(running, kernels, stop)
+            for slug in list(running):
+                reap(slug)
+
+
+def _stop_workers(running: dict, kernels: dict, stop: list) -> None:
+    """SIGTERM every running worker's process group; after STOP_GRACE_SECONDS (or at once on a
+    second signal) SIGKILL what is left, and every kernel process group the workers reported."""
+    import signal
+    for proc, _ in running.values():
+        if not _kill_group(proc.pid, signal.SIGTERM):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGTERM)
+    n_signals = len(stop)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline and len(stop) <= n_signals:
+        if not any(proc.is_alive() for proc, _ in running.values()):
+            break
+        time.sleep(0.05)
+    for slug, (proc, _) in running.items():
+        if proc.is_alive():
+            _kill_group(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGKILL)
+        proc.join()
+        for pgid in kernels.get(slug, ()):  # kernels live in sessions of their own
+            _kill_group(pgid, signal.SIGKILL)
+
+
+def _sweep_temp_files(out: Path, slugs: Iterable[str]) -> None:
+    """Remove what interrupted workers may have left half-written: papermill's running
+    notebooks and atomic_write temp files of these districts (never a finished file)."""
+    for slug in slugs:
+        for pattern in (f".{slug}.running-*.ipynb", f".{slug}.*.tmp"):
+            for p in out.glob(pattern):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+
+def _interrupted_result(out: Path, slug: str, version: str, signum: int,
+                        worker_started: str | None = None) -> RunResult:
+    """The result of a district that a signal stopped (or never let start): not refreshed;
+    its last good report, if any, stays where it was. Written as <slug>.interrupted.json.
+    (A worker stopped after it had put its finished report in place, before it could say so,
+    did refresh it: its run record is newer than the worker, and is returned as it is.)"""
+    import signal
+    name = signal.Signals(signum).name
+    prev = previous_record(out, slug)
+    if worker_started and prev and prev.get("status") == "ok" \
+            and str(prev.get("started", "")) >= worker_started:
+        done = latest_record(out, slug)
+        if done is not None and done.ok:
+            done.refreshed = True
+            return done
+    kept = (f"上次成功的报告（{str(prev.get('started', '')).replace('T', ' ')}）保留未更新"
+            if prev and (out / f"{slug}.html").exists() else "无上次成功的报告")
+    result = RunResult(slug, DISTRICTS[slug].name, "interrupted", 0.0,
+                       _dt.datetime.now().isoformat(timespec="seconds"), version,
+                       error=f"批处理被 {name} 中断，本区{'运行中止' if worker_started else '未开始'}，"
+                             f"报告未更新；{kept}", refreshed=False)
+    atomic_write(out / f"{slug}{RECORD_SUFFIXES['interrupted']}",
+                 json.dumps(asdict(result), ensure_ascii=False, indent=1))
+    return result
 
 
 def _preload() -> None:
@@ -361,6 +742,44 @@ def previous_record(output_dir: Path, slug: str) -> dict | None:
         return json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
+
+
+def latest_record(output_dir: Path, slug: str) -> RunResult | None:
+    """A district's latest run in output_dir, from its run records (<slug>.json,
+    .failed.json, .interrupted.json; the latest ``started`` wins), as a RunResult with
+    refreshed=False; None when it has none or none that reads. A successful record counts only
+    while its report is on disk."""
+    from dataclasses import fields
+    names = {f.name for f in fields(RunResult)}
+    found = []
+    for status, suffix in RECORD_SUFFIXES.items():
+        p = Path(output_dir) / f"{slug}{suffix}"
+        try:
+            rec = json.loads(p.read_text(encoding="utf-8"))
+            r = RunResult(**{k: v for k, v in rec.items() if k in names})
+        except (OSError, ValueError, TypeError):
+            continue
+        if r.district != slug or r.status != status or r.district not in DISTRICTS:
+            continue
+        if r.ok and not all((Path(output_dir) / f).is_file() for f in r.files.values()):
+            continue
+        r.refreshed = False
+        found.append(r)
+    return max(found, key=lambda r: str(r.started)) if found else None
+
+
+def index_results(output_dir: Path, results: list[RunResult]) -> list[RunResult]:
+    """The rows of the index: this run's results, and for every other district of the kit its
+    latest earlier run record (refreshed=False), so a single-district run keeps the others
+    listed; in kit order."""
+    mine = {r.district: r for r in results}
+    rows = []
+    for slug in DISTRICTS:
+        r = mine.get(slug) or latest_record(Path(output_dir), slug)
+        if r is not None:
+            rows.append(r)
+    rows += [r for r in results if r.district not in DISTRICTS]
+    return rows
 
 
 def index_html(output_dir: Path, results: list[RunResult]) -> str:
@@ -428,31 +847,108 @@ def write_index(output_dir: Path, results: list[RunResult]) -> Path:
 
 # --------------------------------------------------------------------------- command line
 
+def _positive_number(name: str, kind=float):
+    """argparse type: a positive finite number (else an error naming the option)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a positive {'whole ' if kind is int else ''}number, "
+                f"got {text!r}") from None
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"{name} must be a positive "
+                                             f"{'whole ' if kind is int else ''}number, got {text!r}")
+        return value
+    return parse
+
+
+def _year(text: str) -> int:
+    """argparse type of --end-year: a four-digit year."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--end-year must be a year such as 2025, got {text!r}") from None
+    if not 1900 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"--end-year must be a year such as 2025, got {text!r}")
+    return year
+
+
+def check_end_year(end_year: int | None, slugs: list[str]) -> None:
+    """KitError naming --end-year when a district of the run cannot be judged at that year
+    (the report's own check, helpers.report.check_end_year, would fail in every such
+    district's notebook), listing each such district's reason."""
+    if end_year is None:
+        return
+    from . import load_indicators
+    from . import report
+    from .errors import AnalysisError
+    df = load_indicators()
+    bad = []
+    for slug in slugs:
+        try:
+            report.check_end_year(df, slug, end_year)
+        except AnalysisError as exc:
+            bad.append(str(exc))
+    if bad:
+        raise KitError("--end-year: " + "; ".join(bad))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m helpers.runner",
                                 description="Run the district report notebook with papermill "
                                             "and render HTML reports plus reports/index.html.")
     p.add_argument("districts", nargs="*", metavar="district",
                    help=f"slugs or Chinese names (default: all of {', '.join(DISTRICTS)})")
-    p.add_argument("--jobs", "-j", type=int, default=None,
+    p.add_argument("--jobs", "-j", type=_positive_number("--jobs", int), default=None,
                    help="parallel worker processes (default: CPUs, at most one per district)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT,
+    p.add_argument("--timeout", type=_positive_number("--timeout"), default=DEFAULT_CELL_TIMEOUT,
                    help=f"per-cell execution timeout in seconds (default {DEFAULT_CELL_TIMEOUT})")
     p.add_argument("--output-dir", type=Path, default=paths.REPORT_DIR,
                    help="where reports and index.html go (default: reports/)")
     p.add_argument("--actuals", type=Path, default=None,
                    help="actuals CSV (default: data/actuals/actuals.csv if it exists)")
-    p.add_argument("--end-year", type=int, default=None,
+    p.add_argument("--end-year", type=_year, default=None,
                    help="judge targets up to this year (default: each plan's last target year)")
+    p.add_argument("--method", choices=METHODS, default=None,
+                   help="progress method: opensdg (Open SDG/Eurostat growth ratio, default) or "
+                        "unsd (UNSD projection share)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return p
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters count 2,
+    combining marks 0, everything else 1."""
+    import unicodedata
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (see display_width)."""
+    return str(text) + " " * max(0, width - display_width(text))
+
+
 def summary_lines(results: list[RunResult], output_dir: Path, wall: float) -> list[str]:
-    """The closing summary printed by the command line."""
-    lines = [f"{r.district:<8} {r.district_name} {STATUS_ZH[r.status]} {r.seconds:6.1f} s"
-             + (f"  (attempts: {r.attempts})" if r.attempts > 1 else "")
-             + (f"  {r.error}" if r.error else "") for r in results]
+    """The closing summary printed by the command line: one aligned row per district (slug,
+    name, status, seconds, whether the report on disk is from this run), then, indented under
+    a failed district, what failed (the cell and its exception) and the notebook to open."""
+    cols = [[r.district, r.district_name, STATUS_ZH[r.status], f"{r.seconds:.1f} s"]
+            for r in results]
+    widths = [max((display_width(c[i]) for c in cols), default=0) for i in range(3)]
+    lines = []
+    for r, c in zip(results, cols):
+        line = "  ".join(pad(c[i], widths[i]) for i in range(3)) + f"  {c[3]:>8}"
+        if r.attempts > 1:
+            line += f"  (attempts: {r.attempts})"
+        if not r.refreshed:
+            line += "  (report not refreshed)"
+        lines.append(line.rstrip())
+        if r.error:
+            lines += ["    " + ln for ln in r.error.splitlines() if ln.strip()]
+            if "failed" in r.files:
+                lines.append(f"    notebook: {Path(output_dir) / r.files['failed']}")
     n_ok = sum(r.ok for r in results)
     lines.append(f"{n_ok}/{len(results)} reports ok in {wall:.1f} s; index: "
                  f"{Path(output_dir) / 'index.html'}")
@@ -460,21 +956,34 @@ def summary_lines(results: list[RunResult], output_dir: Path, wall: float) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        validate_districts(args.districts)
-        if args.jobs is not None and args.jobs < 1:
-            raise KitError(f"--jobs must be at least 1, got {args.jobs}")
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # bad option (message printed by argparse, naming it) or --help
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        slugs = validate_districts(args.districts)
+        check_output_dir(args.output_dir)
+        if args.actuals is not None and not args.actuals.is_file():
+            raise KitError(f"--actuals {args.actuals}: file not found")
+        check_end_year(args.end_year, slugs)
         t0 = time.perf_counter()
-        results = run_reports(args.districts, args.output_dir, jobs=args.jobs,
-                              cell_timeout=args.timeout, end_year=args.end_year,
-                              actuals_path=args.actuals, progress=not args.quiet)
+        batch = run_batch(slugs, args.output_dir, jobs=args.jobs, cell_timeout=args.timeout,
+                          end_year=args.end_year, actuals_path=args.actuals,
+                          progress=not args.quiet, method=args.method)
     except KitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for line in summary_lines(results, args.output_dir, time.perf_counter() - t0):
+    except KeyboardInterrupt:  # Ctrl-C while the data was checked, before any report started
+        print("interrupted before any report started; reports/ unchanged", file=sys.stderr)
+        return 130
+    for line in summary_lines(batch.results, args.output_dir, time.perf_counter() - t0):
         print(line)
-    return 0 if all(r.ok for r in results) else 1
+    if batch.signal is not None:
+        import signal
+        print(f"interrupted by {signal.Signals(batch.signal).name}: no further district started, "
+              "every worker and kernel stopped; interrupted districts keep their last good "
+              "report", file=sys.stderr)
+    return batch.exit_code
 
 
 if __name__ == "__main__":

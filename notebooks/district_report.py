@@ -17,15 +17,16 @@ from helpers import data_version, report
 from helpers.plotting import show
 
 rep = report.prepare_report(district, end_year=end_year, actuals_path=actuals_path, method=method)
+display(HTML(report.style_html()))  # for JupyterLab; the rendered page carries its own stylesheet
 
 # %%
-display(HTML(report.REPORT_CSS + report.title_html(rep, data_version())))
+display(HTML(report.title_html(rep)))
 
 # %% [markdown]
 # ## 一、摘要
 
 # %%
-display(HTML(report.headline_html(rep)))
+display(report.headline_display(rep))
 
 # %% [markdown]
 # ## 二、指标一览

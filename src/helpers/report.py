@@ -11,7 +11,6 @@ for a missing value, never a guess).
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,62 +44,36 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
     return stat_text(stat, implied_annual if stat in RATE_STATS else change_per_year, unit)
 
 
-# --------------------------------------------------------------------------- HTML tables
+# --------------------------------------------------------------------------- HTML pieces
+# The markup lives in templates/ (Jinja2, autoescaped) and the styles in templates/report.css;
+# the functions below only choose what goes in.
 
-#: CSS for every table and box the report helpers emit (display once, at the top). The doubled
-#: class (``table.kit.kit``) outranks JupyterLab's ``:not(.jp-RenderedMarkdown) td`` rules.
-REPORT_CSS = """<style>
-.kit-report { color: #1f2933; }
-.kit-title h1 { font-size: 1.7em; margin: 0 0 .2em 0; }
-.kit-title .sub { color: #52606d; font-size: .95em; margin: .1em 0; }
-.kit-box { border-left: 4px solid #0072B2; background: #f5f9fc; padding: .6em 1em;
-  margin: .6em 0 1em 0; }
-.kit-box ul { margin: .2em 0; padding-left: 1.2em; }
-.kit-box li { margin: .25em 0; line-height: 1.55; }
-.kit-note { color: #52606d; font-size: .9em; margin: .3em 0 .8em 0; }
-table.kit.kit.compact { width: auto; min-width: 28em; }
-table.kit.kit { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: .4em 0 1em 0;
-  table-layout: auto; }
-table.kit.kit caption { caption-side: top; text-align: left; font-weight: 600; padding: .3em 0;
-  color: #1f2933; }
-table.kit.kit th { background: #eef2f6; color: #1f2933; font-weight: 600; text-align: left;
-  padding: .4em .55em; border-bottom: 2px solid #cbd2d9; white-space: nowrap;
-  position: sticky; top: 0; }
-table.kit.kit td { padding: .32em .55em; border-bottom: 1px solid #e4e7eb; text-align: left;
-  vertical-align: top; line-height: 1.45; }
-table.kit.kit td.nowrap { white-space: nowrap; }
-table.kit.kit td.num, table.kit.kit th.num { text-align: right; white-space: nowrap;
-  font-variant-numeric: tabular-nums; }
-table.kit.kit td.wrap { min-width: 14em; max-width: 34em; white-space: normal; }
-table.kit.kit td.quote { max-width: 40em; font-size: 11.5px; color: #52606d; white-space: normal; }
-table.kit.kit tr.group td { background: #f7f9fb; font-weight: 600; color: #334e68;
-  border-bottom: 1px solid #cbd2d9; padding-top: .55em; }
-table.kit.kit tbody tr:hover td { background: #fffbea; }
-table.kit.kit td.hl, table.kit.kit th.hl { background: #e6f2fa; font-weight: 600; }
-.badge { display: inline-block; padding: 0 .45em; border-radius: 3px; font-size: 11.5px;
-  white-space: nowrap; }
-.st-met { background: #d3f9d8; color: #1b5e20; }
-.st-on_track { background: #e3f2fd; color: #0d47a1; }
-.st-needs_acceleration { background: #fff3bf; color: #7c5800; }
-.st-limited { background: #ffe8cc; color: #8a3c00; }
-.st-backwards { background: #ffe3e3; color: #a61b1b; }
-.st-no_data { background: #f1f3f5; color: #616e7c; }
-.sev-high { background: #ffe3e3; color: #a61b1b; }
-.sev-medium { background: #fff3bf; color: #7c5800; }
-.sev-low { background: #e3f2fd; color: #0d47a1; }
-</style>"""
+
+def style_html() -> str:
+    """The report stylesheet (templates/report.css) as a ``<style>`` block, for notebooks."""
+    from .pages import stylesheet
+    return "<style>\n" + stylesheet("report.css") + "\n</style>"
+
+
+#: The report stylesheet as a ``<style>`` block (read from templates/report.css).
+REPORT_CSS = style_html()
+
+
+def _render(template: str, **context) -> str:
+    from .pages import render
+    return render(template, **context)
 
 
 def badge(text: str, css_class: str) -> str:
     """An inline coloured label (HTML), e.g. a progress status or a severity."""
-    return f'<span class="badge {_html.escape(css_class)}">{_html.escape(text)}</span>'
+    return _render("badge.html.j2", text=text, css_class=css_class)
 
 
 def html_table(frame: pd.DataFrame, *, caption: str | None = None, group: str | None = None,
                numeric: Sequence[str] = (), wrap: Sequence[str] = (), quote: Sequence[str] = (),
                raw: Sequence[str] = (), highlight: Sequence[str] = (),
                nowrap: Sequence[str] = (), compact: bool = False) -> str:
-    """A DataFrame as an HTML ``<table class="kit">`` without its index.
+    """A DataFrame as an HTML ``<table class="kit">`` without its index (templates/table.html.j2).
 
     group: a column whose value changes start a full-width group row (the column is not shown).
     numeric: right-aligned columns; wrap / quote: long-text columns (quote in small grey);
@@ -108,35 +81,33 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, group: str | 
     columns (e.g. the report's own district); nowrap: columns kept on one line; compact: as
     narrow as the content (small summary tables). Every other cell is escaped text.
     """
-    esc = _html.escape
+    from markupsafe import Markup
     cols = [c for c in frame.columns if c != group]
 
     def cls(c: str) -> str:
         names = (["num"] if c in numeric else []) + (["wrap"] if c in wrap else []) \
             + (["quote"] if c in quote else []) + (["hl"] if c in highlight else []) \
             + (["nowrap"] if c in nowrap else [])
-        return f' class="{" ".join(names)}"' if names else ""
+        return " ".join(names)
 
-    head = "".join(f"<th{cls(c)}>{esc(str(c))}</th>" for c in cols)
-    body, current = [], object()
+    head = [{"text": str(c), "cls": cls(c)} for c in cols]
+    rows, current = [], object()
     for _, row in frame.iterrows():
+        g = None
         if group is not None and row[group] != current:
-            current = row[group]
-            body.append(f'<tr class="group"><td colspan="{len(cols)}">{esc(str(current))}</td></tr>')
+            current = g = row[group]
         cells = []
         for c in cols:
             v = row[c]
-            text = "—" if is_missing(v) or v == "" else (str(v) if c in raw else esc(str(v)))
-            cells.append(f"<td{cls(c)}>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<table class="kit{" compact" if compact else ""}">{cap}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>")
+            text = "—" if is_missing(v) or v == "" else (Markup(str(v)) if c in raw else str(v))
+            cells.append({"text": text, "cls": cls(c)})
+        rows.append({"group": None if g is None else str(g), "cells": cells})
+    return _render("table.html.j2", caption=caption, head=head, rows=rows, compact=compact)
 
 
 def note_html(text: str) -> str:
     """A grey explanatory paragraph."""
-    return f'<p class="kit-note">{_html.escape(text)}</p>'
+    return _render("note.html.j2", text=text)
 
 
 # --------------------------------------------------------------------------- the report data
@@ -300,15 +271,17 @@ def prepare_report(district: str, end_year: int | None = None,
 # --------------------------------------------------------------------------- title and headline
 
 
-def title_html(rep: DistrictReport, data_version: str) -> str:
-    """The report heading: district, plan title, parameters and data version."""
-    esc = _html.escape
+def title_html(rep: DistrictReport, data_version: str = "") -> str:
+    """The report heading: title, plan (its printed title and years), what progress is judged
+    against, and the one line that says when the page was generated (the data version and the
+    sources are in the 数据说明 at the end, :func:`data_notes_html`)."""
+    from .pages import label_table
     d = rep.district
     scope = f"进展按 {rep.end_year} 年目标评估" if rep.end_year else "进展按各指标最后一个目标年评估"
-    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    return (f'<div class="kit-report kit-title"><h1>{esc(d.full_name)}制造业“腾笼换鸟、凤凰涅槃”指标报告</h1>'
-            f'<p class="sub">方案：{esc(d.plan_title)}（基期 {d.base_year} 年，目标至 {d.end_year} 年）</p>'
-            f'<p class="sub">{esc(scope)}；数据版本 <code>{esc(data_version)}</code>；生成于 {now}</p></div>')
+    return _render("title.html.j2",
+                   title=label_table("page")["report_title"].format(name=d.full_name),
+                   plan=f"{d.plan_title}（基期 {d.base_year} 年，目标至 {d.end_year} 年）",
+                   scope=scope, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
 def _names(rep: DistrictReport, ids: Iterable[str], limit: int = 4) -> str:
@@ -401,13 +374,22 @@ def headline_facts(rep: DistrictReport) -> list[str]:
 
 def facts_html(facts: Iterable[str]) -> str:
     """Sentences as a highlighted box with one bullet each (text escaped)."""
-    items = "".join(f"<li>{_html.escape(t)}</li>" for t in facts)
-    return f'<div class="kit-report kit-box"><ul>{items}</ul></div>'
+    return _render("facts.html.j2", facts=list(facts))
 
 
 def headline_html(rep: DistrictReport) -> str:
     """The headline facts as a highlighted box."""
     return facts_html(headline_facts(rep))
+
+
+def headline_display(rep: DistrictReport):
+    """The headline box as an IPython HTML object that also carries the facts as output
+    metadata (helpers.pages.HEADLINE_KEY), so the runner can put them in the index."""
+    from IPython.display import HTML
+
+    from .pages import HEADLINE_KEY
+    facts = headline_facts(rep)
+    return HTML(facts_html(facts), metadata={HEADLINE_KEY: facts})
 
 
 # --------------------------------------------------------------------------- indicator table

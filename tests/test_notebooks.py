@@ -79,14 +79,77 @@ def test_district_report_renders_for_readers(batch, slug):
     assert json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))["status"] == "ok"
 
 
-def test_index_lists_every_report_with_data_version(batch):
+def test_index_lists_every_report_with_headline_and_links(batch):
     from helpers import data_version
     out, results = batch
     page = (out / "index.html").read_text(encoding="utf-8")
     for slug, d in DISTRICTS.items():
-        assert f'<a href="{slug}.html">{d.name}</a>' in page
-    assert data_version() in page and "用时（秒）" in page
-    assert f"成功 {len(DISTRICTS)} 个，失败 0 个" in page
+        assert f'<a href="{slug}.html">{d.name}</a>' in page and f'<a href="{slug}.pdf">' in page
+        assert results[slug].headline and f"<li>{results[slug].headline[0]}</li>" in page
+    assert data_version() in page
+    for scaffolding in ("papermill", ".ipynb", "notebooks/", "用时"):
+        assert scaffolding not in page, scaffolding
+
+
+def test_no_page_fetches_anything_from_the_network(batch):
+    from test_runner import remote_urls
+    out, _ = batch
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == len(DISTRICTS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert remote_urls(text) == [], page.name
+        assert "<script" not in text, page.name  # no require.js, MathJax, mermaid
+
+
+GENERATED_LINE = re.compile(r'<p class="sub generated">[^<]*</p>')
+
+
+def test_rerendering_unchanged_input_is_byte_identical_but_for_the_generation_time(batch, tmp_path):
+    out, _ = batch
+    again = runner.run_one("ouhai", tmp_path)
+    assert again.ok, again.error
+    first = (out / "ouhai.html").read_text(encoding="utf-8")
+    second = (tmp_path / "ouhai.html").read_text(encoding="utf-8")
+    assert len(GENERATED_LINE.findall(first)) == 1
+    assert GENERATED_LINE.sub("", first) == GENERATED_LINE.sub("", second)
+    assert 'id="cell-id=cell-1"' in first
+
+
+def pdf_fonts(path) -> set[str]:
+    """Base names of the fonts embedded in a PDF (subset prefix dropped), read with pypdf."""
+    from pypdf import PdfReader
+    names = set()
+    for page in PdfReader(path).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            for desc in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                fd = desc.get("/FontDescriptor")
+                if fd is not None and any(k in fd.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(desc["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("slug", list(DISTRICTS))
+def test_pdf_is_a4_with_the_cjk_font_embedded_and_running_heads(batch, slug):
+    from pypdf import PdfReader
+    out, results = batch
+    pdf = out / f"{slug}.pdf"
+    assert results[slug].files["pdf"] == pdf.name and pdf.stat().st_size > 10_000
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1  # A4 portrait, in points
+    assert any("Noto-Sans-CJK-SC" in name for name in pdf_fonts(pdf)), pdf_fonts(pdf)
+    d = DISTRICTS[slug]
+    n = len(reader.pages)
+    for i, page in enumerate(reader.pages, 1):
+        text = page.extract_text().replace("\n", "")
+        assert f"第 {i} 页 / 共 {n} 页" in text  # page numbers
+        assert d.name in text and d.plan_title[:8] in text  # district and plan on every page
+    assert "目录" in reader.pages[0].extract_text()
 
 
 def test_report_with_synthetic_actuals_shows_statuses_and_sources(tmp_path):

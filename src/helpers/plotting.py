@@ -20,13 +20,19 @@ import pandas as pd
 
 from .errors import AnalysisError
 from .fonts import setup_cjk
+from .pages import label_table
 
 #: Colours (colour-blind safe, after Okabe–Ito): targets, baseline, fit, actuals, highlight.
 COLOURS = {"target": "#0072B2", "baseline": "#222222", "fit": "#E69F00", "actual": "#D55E00",
            "other": "#9AA5B1", "highlight": "#0072B2"}
-#: Legend labels (Chinese).
-LEGEND_ZH = {"baseline": "基期值", "target": "目标值", "fit": "里程碑拟合", "actual": "实际值"}
+#: Legend labels (Chinese), from the labels file (helpers/labels/zh.toml, [legend]).
+LEGEND_ZH = label_table("legend")
 SERIES_COLUMNS = ["indicator_id", "label", "unit", "year", "value", "role"]
+#: Smallest lettering of any chart, in points. Report pages show charts at their own size
+#: (figure_html sets the image width in inches), so this is the printed size too.
+MIN_FONT_PT = 8.0
+#: Widest chart that prints 1:1 on A4 portrait (210 mm − 2 × 15 mm margins), in inches.
+PRINT_WIDTH_IN = 7.0
 POINT_COLUMNS = ["indicator_id", "year", "value"]
 
 
@@ -121,21 +127,23 @@ def _style_axes(ax, value_axis: str = "y") -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis=value_axis, color="#e5e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=MIN_FONT_PT)
 
 
 def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     actuals: pd.DataFrame | None = None, notes: dict[str, str] | None = None,
-                    ncols: int = 4,
-                    title: str | None = None, panel_size: tuple[float, float] = (2.45, 1.75),
-                    label_width: int = 17, dpi: int = 110):
+                    ncols: int = 3,
+                    title: str | None = None, panel_size: tuple[float, float] = (1.6, 1.25),
+                    label_width: int = 15, dpi: int = 110):
     """Small multiples, one panel per indicator: base (black square), yearly targets (blue line
     and dots, final target labelled with its unit), milestone fit (orange dashed) and actuals
     (red diamonds). The unit is part of each panel title; a flat series is drawn from zero.
     ``notes`` (indicator_id → short text, e.g. the milestone verdict) is written
     in the panel's upper left corner. Panels appear in the order indicators first occur in ``series``.
 
-    Raises AnalysisError for an empty series table or missing columns.
+    Sized for print: three panels fit an A4 text width (7 in) at 1:1, and no lettering is
+    smaller than 8 pt (MIN_FONT_PT). Raises AnalysisError for an empty series table or missing
+    columns.
     """
     _require(series, SERIES_COLUMNS, "series")
     _require(fits, POINT_COLUMNS, "fits")
@@ -146,7 +154,8 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
     ncols = max(1, min(ncols, len(ids)))
     nrows = math.ceil(len(ids) / ncols)
     top = 0.15 + 0.25 * (title.count("\n") + 1) if title else 0.0
-    fig, axes = grid_axes(nrows, ncols, panel_size, top=top, bottom=0.35, dpi=dpi)
+    fig, axes = grid_axes(nrows, ncols, panel_size, left=0.6, wgap=0.62, top=top, bottom=0.35,
+                          dpi=dpi)
     present: set[str] = set()
     for ax, iid in zip(axes.flat, ids):
         s = series[series["indicator_id"] == iid].sort_values("year")
@@ -167,15 +176,15 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
             ax.plot(targ["year"], targ["value"], "o", ms=4.5, color=COLOURS["target"], zorder=3)
             last = targ.iloc[-1]
             ax.annotate(_format(last["value"], unit), (last["year"], last["value"]),
-                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5,
-                        color=COLOURS["target"])
+                        textcoords="offset points", xytext=(0, 6), ha="center",
+                        fontsize=MIN_FONT_PT, color=COLOURS["target"])
             present.add("target")
         if len(base):
             ax.plot(base["year"], base["value"], "s", ms=5.5, color=COLOURS["baseline"], zorder=4)
             b = base.iloc[0]
             ax.annotate(_format(b["value"], unit), (b["year"], b["value"]),
-                        textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7.5,
-                        color=COLOURS["baseline"])
+                        textcoords="offset points", xytext=(0, -12), ha="center",
+                        fontsize=MIN_FONT_PT, color=COLOURS["baseline"])
             present.add("baseline")
         if actuals is not None:
             a = actuals[actuals["indicator_id"] == iid].sort_values("year")
@@ -185,7 +194,7 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                 present.add("actual")
         if notes and notes.get(iid):
             ax.text(0.02, 0.97, notes[iid], transform=ax.transAxes, ha="left", va="top",
-                    fontsize=7, color="#8a5a00")
+                    fontsize=MIN_FONT_PT, color="#8a5a00")
         label = str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
         ax.set_title(wrap_label(label, label_width), fontsize=8.5, loc="left")
         values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
@@ -223,8 +232,9 @@ def figure_html(fig, alt: str | None = None) -> str:
         title = fig._suptitle.get_text() if fig._suptitle is not None else ""
         alt = title.replace("\n", "") or "图表"
     data = base64.b64encode(figure_png(fig)).decode("ascii")
+    width = fig.get_figwidth()
     return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-            f'style="max-width:100%; height:auto;">')
+            f'style="width:{width:.2f}in; max-width:100%; height:auto;">')
 
 
 def show(fig, alt: str | None = None) -> None:
@@ -253,8 +263,8 @@ def _legend(fig, present: set[str]) -> None:
 
 def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
-                  xlabel: str = "", title: str | None = None, ncols: int = 3,
-                  panel_size: tuple[float, float] = (2.7, 0.42), dpi: int = 110):
+                  xlabel: str = "", title: str | None = None, ncols: int = 2,
+                  panel_size: tuple[float, float] = (2.2, 0.42), dpi: int = 110):
     """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``
     (e.g. a district), bars of the ``highlight`` label(s) coloured, each bar labelled with
     ``value_format``. Raises AnalysisError for an empty frame or missing columns."""
@@ -273,11 +283,11 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
         bars = ax.barh(sub[label].astype(str), sub[value], color=colours, height=0.55)
-        ax.bar_label(bars, labels=[value_format.format(v) for v in sub[value]], fontsize=7.5,
-                     padding=2)
+        ax.bar_label(bars, labels=[value_format.format(v) for v in sub[value]],
+                     fontsize=MIN_FONT_PT, padding=2)
         ax.axvline(0, color="#555", lw=0.8)
         ax.set_title(wrap_label(g, 18), fontsize=8.5, loc="left")
-        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_xlabel(xlabel, fontsize=MIN_FONT_PT)
         ax.margins(x=0.25)
         _style_axes(ax, value_axis="x")
         ax.grid(False)

@@ -24,10 +24,11 @@ from .errors import AnalysisError
 from .formatting import format_number, format_pct, format_value, is_missing, stat_text
 from .values import name_without_unit
 
-#: Short Chinese names of the growth rules (helpers.growth.MEASURE_RULES values).
-RULE_SHORT_ZH = {"geometric": "复合增速", "linear": "累计匀速", "flow": "年度流量",
-                 "reduction": "累计降低率", "stated_rate": "增速目标",
-                 "percentage_points": "百分点"}
+from .pages import label_table
+
+#: Short Chinese names of the growth rules (helpers.growth.MEASURE_RULES values), from the
+#: labels file (helpers/labels/zh.toml, [rule_short]).
+RULE_SHORT_ZH = label_table("rule_short")
 
 
 def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -> str:
@@ -504,7 +505,7 @@ def fit_paths(rep: DistrictReport) -> pd.DataFrame:
 def fit_notes(rep: DistrictReport) -> dict[str, str]:
     """Per indicator, the milestone verdicts as a short chart label, e.g. ``2023超前 · 2025滞后``
     (超前 ahead of / 符合 on / 滞后 behind the smooth path)."""
-    short = {"ahead": "超前", "on_path": "符合", "behind": "滞后"}
+    short = label_table("milestone_short")
     notes: dict[str, str] = {}
     for iid, grp in rep.fit.groupby("indicator_id", sort=False):
         notes[iid] = " · ".join(f"{int(r['year'])}{short[r['status']]}" for _, r in grp.iterrows())
@@ -542,7 +543,7 @@ def trajectory_note_html(rep: DistrictReport) -> str:
                      f"没有轨迹可画，见上方指标一览：{_names(rep, left, limit=len(left))}。")
 
 
-def trajectory_figures(rep: DistrictReport, ncols: int = 4,
+def trajectory_figures(rep: DistrictReport, ncols: int = 3,
                        max_panels: int = 12) -> list[tuple[str, object]]:
     """Small-multiple trajectory charts as (title, Figure): base, targets, the milestone fit
     path and any actual points, one figure per category (small consecutive categories share a
@@ -567,7 +568,7 @@ def trajectory_figures(rep: DistrictReport, ncols: int = 4,
     return out
 
 
-def wrap_title(text: str, width: int = 60) -> str:
+def wrap_title(text: str, width: int = 34) -> str:
     """A figure title broken into lines of at most ``width`` characters."""
     from .plotting import wrap_label
     return wrap_label(text, width)
@@ -575,7 +576,8 @@ def wrap_title(text: str, width: int = 60) -> str:
 
 # --------------------------------------------------------------------------- audit
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "none": "—"}
+#: Chinese severity labels (labels file, [severity]).
+SEVERITY_ZH = label_table("severity")
 
 
 def audit_findings_table(rep: DistrictReport) -> pd.DataFrame:

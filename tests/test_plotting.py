@@ -255,7 +255,7 @@ def test_trajectory_figures_show_actual_points(beilun):
     diamonds = [list(line.get_ydata()) for _, fig in figs for ax in fig.axes
                 for line in ax.get_lines() if line.get_marker() == "D"]
     assert [45.0] in diamonds  # the synthetic 亩均税收 actual
-    assert report.trajectory_note_html(beilun).count("规上工业万元增加值能耗") == 1  # a base only
+    assert report.trajectory_note_html(beilun).count("规模以上工业万元增加值能耗降低率") == 1  # a base only, named as printed
 
 
 def test_chart_groups_pack_small_categories():

@@ -147,12 +147,10 @@ class DistrictReport:
         return self.df[self.df["district"] == self.slug]
 
     def name_of(self, indicator_id: str) -> str:
-        """Chinese name of an indicator for this district's readers.
-
-        The catalogue name, except for an indicator several districts share: the catalogue
-        holds one district's wording for it, so this district's own printing is used (table
-        first, then narrative, trailing unit dropped) — Zhenhai's "“浙江制造”团体标准", not
-        Yinzhou's "累计“浙江制造”等省级以上标准"."""
+        """Chinese name of an indicator for this district's readers: exactly as this district
+        prints it (table first, then narrative, trailing unit dropped, qualifiers kept —
+        "累计完成年耗5000吨标煤以上企业碳账户建设", not the catalogue's shorter name); the
+        catalogue name only for an indicator the district does not print."""
         if indicator_id in self.printed_names:
             return self.printed_names[indicator_id]
         return str(self.catalogue.loc[indicator_id, "name_zh"])
@@ -164,10 +162,9 @@ class DistrictReport:
 
     @cached_property
     def printed_names(self) -> dict[str, str]:
-        """indicator_id → this district's printed name, for indicators other districts share."""
+        """indicator_id → this district's printed name (table printing first)."""
         from .series import is_table
-        shared = self.df.groupby("indicator_id")["district"].nunique()
-        plan = self.plan[self.plan["indicator_id"].map(shared) > 1]
+        plan = self.plan
         first = pd.concat([plan[is_table(plan)], plan[~is_table(plan)]]).drop_duplicates("indicator_id")
         return {iid: name_without_unit(n) for iid, n in zip(first["indicator_id"], first["indicator"])}
 
@@ -408,9 +405,10 @@ def _first_table_rows(rep: DistrictReport) -> pd.DataFrame:
 
 
 def group_label(row) -> str:
-    """The group an indicator is shown under: its printed category (指标类别), else the table
-    it was printed in (Zhenhai's 表1 has no categories)."""
-    return row["category"] or row["section"]
+    """The group an indicator is shown under: its printed category (指标类别) cleaned by
+    :func:`clean_label`; rows printed without one (Zhenhai's 表1) go under 主要指标."""
+    clean, _ = clean_label(row["category"])
+    return clean or label_table("report")["uncategorised"]
 
 
 def status_badge(status: str) -> str:
@@ -449,7 +447,7 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
         else:
             row["隐含年均变化"], row["测算口径"] = "—", "仅一个数值"
         row["进展状态"] = status_badge(status.get(iid, "no_data"))
-        row["牵头单位"] = first.loc[iid, "lead_agency"] or "—"
+        row["牵头单位"] = clean_label(first.loc[iid, "lead_agency"])[0] or "—"
         rows.append(row)
     return group_by_first_appearance(pd.DataFrame(rows), "类别")
 
@@ -782,3 +780,176 @@ def progress_html(rep: DistrictReport) -> str:
                          caption=f"有实际值的指标（{len(t)} 项）")
             + (note_html(f"无数据（{len(no_data)} 项，未录入实际值，不作推测）：{missing}")
                if len(no_data) else ""))
+
+
+# --------------------------------------------------------------------------- as printed
+
+#: Words printed before a number that belong to the target as the reader should see it.
+PREFIX_QUALIFIERS = ("不少于", "不低于", "超过", "突破", "至少", "力争", "每年", "达到")
+#: Words printed right after a number (and its unit) that belong to it.
+SUFFIX_QUALIFIERS = ("以上（含）", "以上(含)", "以上", "以内", "以下", "左右", "多")
+#: A label that is only a table's number (Zhenhai's category "表1"), not a category.
+_TABLE_LABEL = __import__("re").compile(r"^\s*(表|附件|附表)\s*[0-9一二三四五六七八九十]+\s*$")
+#: Marks and punctuation trimmed from the ends of a printed category or agency.
+_EDGE_MARKS = "*＊※△▲—－-–·•、，,；;：:。. \u3000\t"
+
+
+def printed_value(row) -> str:
+    """A value as the document prints it, qualifiers kept: the characters read (value_text)
+    with a qualifier printed right before (不少于, 突破, 每年…) or after (以上, 左右…) it in
+    the quote — "50家以上", "不少于60家", "每年100家以上"; value_text alone when the quote
+    has none, the formatted value when nothing was recorded."""
+    vt = "" if is_missing(row.get("value_text")) else str(row.get("value_text")).strip()
+    if not vt:
+        return format_value(row["value"], row["unit"])
+    quote = "" if is_missing(row.get("quote")) else str(row.get("quote"))
+    i = quote.find(vt)
+    if i < 0:
+        return vt
+    before, after = quote[:i].rstrip(), quote[i + len(vt):]
+    pre = next((q for q in PREFIX_QUALIFIERS if before.endswith(q)), "")
+    post = next((q for q in SUFFIX_QUALIFIERS if after.startswith(q)), "")
+    return f"{pre}{vt}{post}"
+
+
+def clean_label(text) -> tuple[str, str]:
+    """A printed category or lead agency cleaned for display: a bare table number ("表1") is
+    no category; footnote marks ("*") and stray punctuation ("——", trailing "。") at either
+    end are dropped. Returns (clean text, what was dropped, "" if nothing) so the report can
+    say how it read the document."""
+    raw = "" if is_missing(text) else str(text)
+    if _TABLE_LABEL.match(raw):
+        return "", raw.strip()
+    clean = raw.strip(_EDGE_MARKS)
+    # keep a closing bracket or quote that belongs to the text
+    dropped = raw.replace(clean, "", 1).strip() if clean != raw.strip() else ""
+    return clean, dropped
+
+
+def cleaning_notes(rep: DistrictReport) -> list[str]:
+    """Sentences on how printed categories and agencies were read for display (for the
+    数据说明): which marks and table numbers were dropped, how often."""
+    from collections import Counter
+    notes = []
+    for col, what in (("category", "类别"), ("lead_agency", "牵头单位")):
+        dropped: Counter = Counter()
+        for v in rep.plan[col].dropna().astype(str).unique():
+            clean, gone = clean_label(v)
+            if gone:
+                n = int((rep.plan[col] == v).sum())
+                dropped["表格编号" if not clean else gone] += n
+        for mark, n in dropped.items():
+            if mark == "表格编号":
+                notes.append(f"{what}栏印作表格编号（如“表1”）的 {n} 个数值，归入“"
+                             f"{label_table('report')['uncategorised']}”")
+            else:
+                notes.append(f"{what}首尾的“{mark}”（{n} 个数值，原文未说明含义）未显示，文字照原文")
+    return notes
+
+
+# --------------------------------------------------------------------------- narrative targets
+
+def narrative_rows(rep: DistrictReport) -> pd.DataFrame:
+    """The district's narrative (正文) values, in document order."""
+    from .series import is_narrative
+    plan = rep.plan
+    n = plan[is_narrative(plan)]
+    if "source_line" in n.columns:
+        n = n.sort_values(["source_line", "year"], kind="stable")
+    return n
+
+
+def narrative_agreement(rep: DistrictReport, row) -> tuple[str, str]:
+    """How a narrative value compares with the district's tables: (key, Chinese text) with key
+    agrees | differs | not_comparable | table_only. A lower bound (以上…) the table exceeds is
+    a difference the text explains, not a contradiction."""
+    from .audit import is_lower_bound
+    from .series import is_table, same_value
+    plan = rep.plan
+    t = plan[is_table(plan) & (plan["indicator_id"] == row["indicator_id"])]
+    texts = label_table("agreement")
+    if len(t) == 0:
+        return "table_only", texts["table_only"]
+    same = t[t["year"].astype(int) == int(row["year"])]
+    if len(same) == 0:
+        years = "、".join(str(y) for y in sorted(t["year"].astype(int).unique()))
+        return "not_comparable", f"{texts['not_comparable']}（表列 {years} 年）"
+    tv, tu = float(same["value"].iloc[0]), str(same["unit"].iloc[0])
+    if tu == str(row["unit"]) and same_value(float(row["value"]), tv):
+        return "agrees", texts["agrees"]
+    table_text = format_value(tv, tu)
+    if tu == str(row["unit"]) and is_lower_bound(row) and tv > float(row["value"]):
+        return "differs", f"{texts['differs']}：表格为 {table_text}（正文为下限，表格更高）"
+    return "differs", f"{texts['differs']}：表格为 {table_text}"
+
+
+def narrative_table(rep: DistrictReport) -> pd.DataFrame:
+    """Every narrative (正文) value of the district: 类别 (group), 指标 (as printed), 年份,
+    数值 (as printed, qualifiers kept), 与表格 (badge), 原文 (the quote)."""
+    rows = []
+    for _, r in narrative_rows(rep).iterrows():
+        key, text = narrative_agreement(rep, r)
+        cat, _ = clean_label(r["category"])
+        role = "基期" if r["role"] == "baseline" else "目标"
+        rows.append({"类别": cat or label_table("report")["uncategorised"],
+                     "指标": name_without_unit(str(r["indicator"])),
+                     "年份": f"{int(r['year'])}年{role}", "数值": printed_value(r),
+                     "与表格": badge(text, f"agree-{'yes' if key == 'agrees' else 'no' if key == 'differs' else 'none'}"),
+                     "原文": str(r["quote"])})
+    cols = ["类别", "指标", "年份", "数值", "与表格", "原文"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return group_by_first_appearance(frame, "类别") if len(frame) else frame
+
+
+def narrative_html(rep: DistrictReport) -> str:
+    """The narrative targets table with a count line, or a note that the plan prints none."""
+    t = narrative_table(rep)
+    if len(t) == 0:
+        return note_html("本区方案的量化目标全部印在表格（任务清单）中，正文没有另列数值。")
+    keys = [narrative_agreement(rep, r)[0] for _, r in narrative_rows(rep).iterrows()]
+    from collections import Counter
+    c = Counter(keys)
+    head = (f"正文共印 {len(t)} 个数值：与表格一致 {c['agrees']} 个，与表格不同 {c['differs']} 个，"
+            f"表格无同年数值 {c['not_comparable']} 个，仅见于正文 {c['table_only']} 个。")
+    return note_html(head) + html_table(t, group="类别", raw=["与表格"], wrap=["指标"],
+                                        quote=["原文"], numeric=["数值"], nowrap=["年份"])
+
+
+# --------------------------------------------------------------------------- data notes
+
+def data_notes(rep: DistrictReport, data_version: str) -> list[tuple[str, str]]:
+    """The 数据说明 at the end of the report, as (term, explanation) pairs: the plan and its
+    documents (title, 文号, date where the registry has them), the files each value was read
+    from, values drafted by the prose extractor and not yet reviewed, values entered from a
+    web page, how printed labels were cleaned, and the data version."""
+    d = rep.district
+    notes = [("方案", f"{d.plan_title}（基期 {d.base_year} 年，目标至 {d.end_year} 年）")]
+    for doc in getattr(d, "documents", None) or ():
+        get = (doc.get if isinstance(doc, dict) else lambda k, _d=doc: getattr(_d, k, None))
+        parts = [str(get(k)) for k in ("title", "doc_no", "date") if get(k)]
+        if parts:
+            notes.append(("文件", "，".join(parts)))
+    plan = rep.plan
+    for f, grp in plan.groupby("source_file", sort=False):
+        sections = "、".join(dict.fromkeys(grp["section"].astype(str)))
+        notes.append(("来源", f"{f}：{len(grp)} 个数值（{sections}），每个数值附原文引文"))
+    if "review" in plan.columns:
+        drafted = plan[plan["review"].astype(str) == "drafted"]
+        if len(drafted):
+            names = "、".join(dict.fromkeys(drafted["indicator"].astype(str)))
+            notes.append(("待复核", f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核：{names}"))
+    if "source_url" in plan.columns:
+        entered = plan[plan["source_url"].fillna("").astype(str) != ""]
+        for (title, url), grp in entered.groupby(
+                [entered.get("source_title", pd.Series("", index=entered.index)).fillna(""),
+                 entered["source_url"]], sort=False):
+            notes.append(("网页录入", f"{len(grp)} 个数值录自网页 {title} {url}".strip()))
+    for text in cleaning_notes(rep):
+        notes.append(("读法", text))
+    notes.append(("数据版本", f"{data_version}（指标数据表的校验值：两份报告此值相同，所用数据即相同）"))
+    return notes
+
+
+def data_notes_html(rep: DistrictReport, data_version: str) -> str:
+    """The 数据说明 as a definition list (templates/notes.html.j2)."""
+    return _render("notes.html.j2", notes=data_notes(rep, data_version))

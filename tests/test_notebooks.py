@@ -72,7 +72,8 @@ def test_district_report_renders_for_readers(batch, slug):
                         f'district = "{slug}"'):
         assert source_text not in page, source_text
     assert "Glyph" not in page
-    for heading in ("一、摘要", "二、指标一览", "三、目标轨迹", "四、文件核查", "五、与其他区比较", "六、实际进展"):
+    for heading in ("目录", "一、摘要", "二、指标一览", "三、正文目标", "四、落后于路径的指标", "五、文件核查",
+                    "六、与其他区比较", "七、实际进展", "附录　全部指标轨迹", "数据说明"):
         assert heading in page
     if not (ROOT / "data" / "actuals" / "actuals.csv").exists():
         assert "无实际数据" in page  # no actuals file: every status is 无数据, nothing guessed

@@ -89,6 +89,19 @@ def wrap_label(text: str, width: int = 14) -> str:
     return "\n".join(lines)
 
 
+def year_ticks(lo: int, hi: int, max_ticks: int) -> list[int]:
+    """At most ``max_ticks`` year ticks from ``lo`` to ``hi``, both always labelled, evenly
+    spaced in between (four-digit years at 8 pt need about 0.38 in each)."""
+    span = hi - lo
+    if span + 1 <= max_ticks:
+        return list(range(lo, hi + 1))
+    step = math.ceil(span / (max_ticks - 1))
+    ticks = list(range(lo, hi, step))
+    if hi - ticks[-1] <= step / 2 and len(ticks) > 1:
+        ticks.pop()
+    return ticks + [hi]
+
+
 def _format(value: float, unit: str) -> str:
     from .formatting import format_value
     return format_value(value, unit)
@@ -202,9 +215,11 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
             ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
         lo, hi = min(years), max(years)
         ax.set_xlim(lo - 0.5, hi + 0.5)
-        ax.set_xticks(range(lo, hi + 1, 1 if hi - lo <= 6 else 2))
+        ax.set_xticks(year_ticks(lo, hi, max(2, int(panel_size[0] / 0.38))))
         if ax.get_autoscaley_on():
             ax.margins(y=0.22)
+            if values.min() >= 0:  # an amount's axis starts at zero: the bar of the eye is honest
+                ax.set_ylim(bottom=0)
         _style_axes(ax)
     for ax in axes.flat[len(ids):]:
         ax.set_visible(False)
@@ -264,10 +279,14 @@ def _legend(fig, present: set[str]) -> None:
 def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
                   xlabel: str = "", title: str | None = None, ncols: int = 2,
-                  panel_size: tuple[float, float] = (2.2, 0.42), dpi: int = 110):
+                  panel_size: tuple[float, float] = (2.2, 0.42), dpi: int = 110,
+                  reference: dict[str, tuple[float, str]] | None = None, left: float = 1.0,
+                  label_width: int | None = None):
     """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``
     (e.g. a district), bars of the ``highlight`` label(s) coloured, each bar labelled with
-    ``value_format``. Raises AnalysisError for an empty frame or missing columns."""
+    ``value_format``. ``reference`` (group → (value, text)) draws a labelled dashed line, e.g.
+    翻一番 at 2×; ``left`` is the room for bar labels in inches, ``label_width`` wraps them
+    (Chinese characters per line). Raises AnalysisError for an empty frame or missing columns."""
     _require(frame, [value, label, group], "frame")
     if len(frame) == 0:
         raise AnalysisError("ranking_chart needs at least one row")
@@ -276,16 +295,25 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     ncols = max(1, min(ncols, len(groups)))
     nrows = math.ceil(len(groups) / ncols)
     max_bars = int(frame.groupby(group, sort=False).size().max())
-    fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=1.0,
+    fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
                           wgap=1.35, hgap=0.75, top=0.4 if title else 0.0, dpi=dpi)
     for ax, g in zip(axes.flat, groups):
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
-        bars = ax.barh(sub[label].astype(str), sub[value], color=colours, height=0.55)
+        names = sub[label].astype(str)
+        if label_width:
+            names = names.map(lambda s: wrap_label(s, label_width))
+        bars = ax.barh(names, sub[value], color=colours, height=0.55)
         ax.bar_label(bars, labels=[value_format.format(v) for v in sub[value]],
                      fontsize=MIN_FONT_PT, padding=2)
         ax.axvline(0, color="#555", lw=0.8)
+        if reference and g in reference:
+            x, text = reference[g]
+            ax.axvline(x, color=COLOURS["fit"], lw=1.2, ls="--")
+            ax.annotate(text, (x, 0.0), xycoords=("data", "axes fraction"), xytext=(-3, 2),
+                        textcoords="offset points", fontsize=MIN_FONT_PT, color="#8a5a00",
+                        ha="right", va="bottom")
         ax.set_title(wrap_label(g, 18), fontsize=8.5, loc="left")
         ax.set_xlabel(xlabel, fontsize=MIN_FONT_PT)
         ax.margins(x=0.25)

@@ -463,10 +463,18 @@ def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def indicator_table_html(rep: DistrictReport) -> str:
     """The indicator table as HTML, one group row per category."""
+    from markupsafe import escape
     t = indicator_table(rep)
+    if not has_actuals(rep):
+        # every status would read 无数据: the column goes (section 七 says so) and the page
+        # keeps room for the target years
+        t = t.drop(columns=["进展状态"])
+    # the base year on its own line, so the column stays narrow on A4
+    t["基期值"] = [escape(v).replace("（", '<span class="sub">（', 1) + "</span>" if "（" in v else escape(v)
+                for v in t["基期值"]]
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
-    return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"], raw=["进展状态"],
-                      nowrap=["测算口径", "进展状态"])
+    return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"],
+                      raw=["进展状态", "基期值"], nowrap=["测算口径", "进展状态"])
 
 
 # --------------------------------------------------------------------------- charts
@@ -541,29 +549,119 @@ def trajectory_note_html(rep: DistrictReport) -> str:
                      f"没有轨迹可画，见上方指标一览：{_names(rep, left, limit=len(left))}。")
 
 
-def trajectory_figures(rep: DistrictReport, ncols: int = 3,
-                       max_panels: int = 12) -> list[tuple[str, object]]:
-    """Small-multiple trajectory charts as (title, Figure): base, targets, the milestone fit
-    path and any actual points, one figure per category (small consecutive categories share a
-    figure, their panel titles then start with the category in 〔〕)."""
+@dataclass
+class Chart:
+    """A report chart: its title (also the HTML heading above it), the Figure, and alt text
+    saying what it shows."""
+
+    title: str
+    figure: object
+    alt: str
+
+
+def behind_ids(rep: DistrictReport) -> list[str]:
+    """Series a reader should see first: a milestone behind the smooth path to the end
+    target, or actual progress that needs acceleration, is limited or goes backwards."""
+    late = set(rep.fit.loc[rep.fit["status"] == "behind", "indicator_id"]) if len(rep.fit) else set()
+    if len(rep.progress):
+        late |= set(rep.progress.loc[rep.progress["status"].isin(
+            ["needs_acceleration", "limited", "backwards"]), "indicator_id"])
+    return [i for i in charted_ids(rep) if i in late]
+
+
+def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, ncols: int = 3,
+                      max_panels: int = 12, title: str | None = None) -> list[Chart]:
+    """Small-multiple trajectory charts (base, targets, the milestone fit path, actuals) of
+    ``ids`` (default: every charted series), one figure per category; small consecutive
+    categories share a figure, their panel titles then start with the category in 〔〕 and the
+    figure title counts them instead of running the category names together. ``title``
+    replaces the per-category titles (one figure for all ``ids``)."""
     from .plotting import trajectory_grid
     pts = chart_series(rep)
-    pts = pts[pts["indicator_id"].isin(charted_ids(rep))]
+    keep = charted_ids(rep) if ids is None else [i for i in ids if i in set(charted_ids(rep))]
+    pts = pts[pts["indicator_id"].isin(keep)]
     if len(pts) == 0:
         return []
     fits, notes = fit_paths(rep), fit_notes(rep)
     actual = rep.points[["indicator_id", "year", "value"]] if len(rep.points) else None
     cats = list(dict.fromkeys(pts["category"]))
     counts = pts.drop_duplicates("indicator_id")["category"].value_counts().to_dict()
+    groups = [cats] if title else chart_groups(cats, counts, max_panels)
     out = []
-    for group in chart_groups(cats, counts, max_panels):
+    for k, group in enumerate(groups, 1):
         sub = pts[pts["category"].isin(group)]
         if len(group) > 1:
-            sub = sub.assign(label="〔" + sub["category"].str.rstrip("。") + "〕" + sub["label"])
-        title = f"{rep.district.name} · " + "、".join(c.rstrip("。") for c in group)
-        out.append((title, trajectory_grid(sub, fits=fits, actuals=actual, notes=notes,
-                                           ncols=ncols, title=wrap_title(title))))
+            sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
+        if title:
+            head = title
+        elif len(group) == 1:
+            head = f"{rep.district.name} · {group[0]}"
+        else:
+            head = f"{rep.district.name} · {group[0]}等 {len(group)} 类"
+        names = list(dict.fromkeys(sub["label"]))
+        alt = (f"{head}：{len(names)} 项指标的基期值、逐年目标和从起点到期末目标的平滑路径"
+               + ("及实际值" if actual is not None else "") + "，依次为" + "、".join(names))
+        fig = trajectory_grid(sub, fits=fits, actuals=actual, notes=notes, ncols=ncols,
+                              title=wrap_title(head))
+        out.append(Chart(head, fig, alt))
     return out
+
+
+def trajectory_figures(rep: DistrictReport, ncols: int = 3,
+                       max_panels: int = 12) -> list[tuple[str, object]]:
+    """:func:`trajectory_charts` of every charted series as (title, Figure) pairs."""
+    return [(c.title, c.figure) for c in trajectory_charts(rep, ncols=ncols, max_panels=max_panels)]
+
+
+def behind_charts(rep: DistrictReport) -> list[Chart]:
+    """One chart of the series behind their path (:func:`behind_ids`), [] when none is."""
+    ids = behind_ids(rep)
+    if not ids:
+        return []
+    return trajectory_charts(rep, ids, title=f"{rep.district.name} · 滞后于平滑路径的指标")
+
+
+def behind_note_html(rep: DistrictReport) -> str:
+    """What the body's trajectory section shows and where the rest is."""
+    ids = behind_ids(rep)
+    n = len(charted_ids(rep))
+    if not ids:
+        return note_html(f"本区没有中期目标落后于平滑路径的指标；全部 {n} 项指标的轨迹见附录。")
+    return note_html(f"以下 {len(ids)} 项指标的中期目标（或实际进展）落后于从起点到期末目标的平滑"
+                     f"路径：{_names(rep, ids, limit=len(ids))}。全部 {n} 项指标的轨迹见附录。")
+
+
+def pledge_chart(rep: DistrictReport) -> Chart | None:
+    """The pledges at a glance: each indicator's like-for-like multiple of its base by the end
+    target (bars, a dashed line at 2× = 翻一番), and — where the plan has 五跃升 — the implied
+    yearly growth against the pace doubling needs. Only like-for-like figures are drawn; an
+    indicator without a base is left out (the headline names it). None without pledges."""
+    from .plotting import ranking_chart
+    if rep.doubling is None or len(rep.doubling) == 0:
+        return None
+    d = rep.doubling[rep.doubling["lfl_multiple"].notna()]
+    if len(d) == 0:
+        return None
+    beilun_style = len(rep.leap) and rep.leap is not None and (rep.plan["category"] == "五跃升").any()
+    g1 = "四倍增：期末目标为基期的倍数（同口径）" if beilun_style else "期末目标为基期的倍数（同口径）"
+    rows = [{"group": g1, "label": rep.name_of(r["indicator_id"]), "value": float(r["lfl_multiple"]),
+             "text": f"{r['lfl_multiple']:.2f}倍"} for _, r in d.iterrows()]
+    ref = {g1: (2.0, "翻一番")}
+    if beilun_style:
+        pace = float(rep.doubling["doubling_pace"].iloc[0])
+        g2 = "五跃升：隐含年均增速（%）"
+        for _, r in rep.leap[rep.leap["implied_annual"].notna()].iterrows():
+            inverse = "（按其倒数）" if r["rule"] == "reduction" else ""
+            rows.append({"group": g2, "label": rep.name_of(r["indicator_id"]) + inverse,
+                         "value": 100 * float(r["implied_annual"]), "text": ""})
+        ref[g2] = (100 * pace, f"翻番所需 {format_pct(pace)}/年")
+    frame = pd.DataFrame(rows)
+    fig = ranking_chart(frame, value="value", label="label", group="group", ncols=1,
+                        panel_size=(3.6, 0.36), left=2.6, label_width=14,
+                        value_format="{:.2f}", highlight=set(frame["label"]), reference=ref)
+    names = "、".join(f"{r['label']} {r['value']:.2f}" for r in rows)
+    return Chart(f"{rep.district.name} · 翻番与跃升", fig,
+                 f"{rep.district.name}各指标期末目标相对基期的倍数与隐含年均增速：{names}")
 
 
 def wrap_title(text: str, width: int = 34) -> str:
@@ -704,6 +802,17 @@ def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = Non
                          value_format="{:+.1f}%", xlabel="年均增速（%）")
 
 
+def standing_chart(rep: DistrictReport) -> Chart | None:
+    """:func:`standing_figure` with its title and alt text; None if there is nothing to draw."""
+    fig = standing_figure(rep)
+    if fig is None:
+        return None
+    data = shared_rates(rep.tidy, standing_table(rep)["_indicator_id"])
+    groups = "、".join(dict.fromkeys(data["group"]))
+    return Chart(f"{rep.district.name} · 与其他区比较", fig,
+                 f"各区在共同指标上的计划年均增速，{rep.district.name}以蓝色标出：{groups}")
+
+
 def standing_figure(rep: DistrictReport):
     """Bars of the planned annual growth on the shared indicators this district ranks on
     (rates only), this district highlighted; None if there is nothing to draw."""
@@ -785,7 +894,7 @@ def progress_html(rep: DistrictReport) -> str:
 # --------------------------------------------------------------------------- as printed
 
 #: Words printed before a number that belong to the target as the reader should see it.
-PREFIX_QUALIFIERS = ("不少于", "不低于", "超过", "突破", "至少", "力争", "每年", "达到")
+PREFIX_QUALIFIERS = ("不少于", "不低于", "超过", "突破", "至少", "每年")
 #: Words printed right after a number (and its unit) that belong to it.
 SUFFIX_QUALIFIERS = ("以上（含）", "以上(含)", "以上", "以内", "以下", "左右", "多")
 #: A label that is only a table's number (Zhenhai's category "表1"), not a category.

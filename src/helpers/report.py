@@ -42,7 +42,51 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
     if rule not in ANNUAL_STAT:
         raise AnalysisError(f"unknown growth rule {rule!r}")
     stat = ANNUAL_STAT[rule]
+    if stat in ("avg_addition", "avg_flow") and unit in COUNT_UNITS:
+        words = per_years_text(change_per_year, unit)
+        if words:
+            return words
     return stat_text(stat, implied_annual if stat in RATE_STATS else change_per_year, unit)
+
+
+#: Units of things counted one by one: less than one a year reads "约每3年1家", not "+0.33家/年".
+COUNT_UNITS = frozenset({"家", "个", "项", "件", "台"})
+
+
+def per_years_text(per_year, unit: str) -> str:
+    """A count below one a year as people write it: 1/3 → "约每3年1家", 2/3 → "约每3年2个"
+    (the nearest fraction with a denominator up to 6, within 1 %); "" when the count is one or
+    more a year, not positive, or no such fraction is close."""
+    from fractions import Fraction
+    if is_missing(per_year) or not 0 < float(per_year) < 1:
+        return ""
+    f = Fraction(float(per_year)).limit_denominator(6)
+    if f == 0 or abs(float(f) - float(per_year)) > 0.01 * float(per_year):
+        return ""
+    return f"约每{f.denominator}年{f.numerator}{unit}"
+
+
+def printed_rates_text(series: pd.DataFrame) -> str:
+    """The growth-rate targets as printed, by year: "12%/年" when one rate holds every year,
+    else "2023年5.5%、2024–2027年10%" (consecutive equal years merged)."""
+    t = series[series["role"] == "target"].sort_values("year")
+    if len(t) == 0:
+        return "—"
+    unit = str(t["unit"].iloc[0])
+    runs: list[tuple[list[int], float]] = []  # printed years in a row with the same rate
+    for y, v in zip(t["year"].astype(int), t["value"].astype(float)):
+        if runs and runs[-1][1] == v:
+            runs[-1][0].append(y)
+        else:
+            runs.append(([y], v))
+    if len(runs) == 1:
+        return f"{format_value(runs[0][1], unit)}/年"
+
+    def years(ys: list[int]) -> str:
+        if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)):
+            return f"{ys[0]}–{ys[-1]}年"
+        return "、".join(map(str, ys)) + "年"
+    return "，".join(years(ys) + format_value(v, unit) for ys, v in runs)
 
 
 # --------------------------------------------------------------------------- HTML pieces
@@ -441,15 +485,38 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
             row[f"{y}年"] = format_value(targ[y], unit) if y in targ else "—"
         if iid in growth.index:
             g = growth.loc[iid]
-            row["隐含年均变化"] = implied_change_text(g["rule"], g["implied_annual"],
-                                                g["change_per_year"], unit)
+            if g["rule"] == "stated_rate":
+                # a printed rate target shows the printed rate; the compounded mean is the
+                # labelled second figure
+                row["隐含年均变化"] = printed_rates_text(s)
+                span = f"{int(g['base_year']) + 1}–{int(g['end_year'])}"
+                single = row["隐含年均变化"].endswith("/年")
+                row["测算期间"] = span if single else \
+                    f"复合年均 {format_pct(g['implied_annual'])}/年，{span}"
+            else:
+                row["隐含年均变化"] = implied_change_text(g["rule"], g["implied_annual"],
+                                                    g["change_per_year"], unit)
+                row["测算期间"] = period_text(g)
             row["测算口径"] = RULE_SHORT_ZH[g["rule"]]
         else:
-            row["隐含年均变化"], row["测算口径"] = "—", "仅一个数值"
+            row["隐含年均变化"], row["测算期间"], row["测算口径"] = "—", "", "仅一个数值"
         row["进展状态"] = status_badge(status.get(iid, "no_data"))
         row["牵头单位"] = clean_label(first.loc[iid, "lead_agency"])[0] or "—"
         rows.append(row)
     return group_by_first_appearance(pd.DataFrame(rows), "类别")
+
+
+def period_text(g) -> str:
+    """The years an implied yearly change is computed over, from the growth_table row:
+    "2020–2025" from a printed base; "2021–2025（自首个目标）" when the series has no base and
+    starts from its first target; "2020–2025（自0起）" for a cumulative count from zero."""
+    span = f"{int(g['base_year'])}–{int(g['end_year'])}"
+    kind = str(g.get("base_kind", "baseline"))
+    if kind == "implicit_zero":
+        return span + "（自0起）"
+    if kind == "first_target":
+        return span + "（自首个目标）"
+    return span
 
 
 def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -463,7 +530,7 @@ def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def indicator_table_html(rep: DistrictReport) -> str:
     """The indicator table as HTML, one group row per category."""
-    from markupsafe import escape
+    from markupsafe import Markup, escape
     t = indicator_table(rep)
     if not has_actuals(rep):
         # every status would read 无数据: the column goes (section 七 says so) and the page
@@ -472,9 +539,14 @@ def indicator_table_html(rep: DistrictReport) -> str:
     # the base year on its own line, so the column stays narrow on A4
     t["基期值"] = [escape(v).replace("（", '<span class="sub">（', 1) + "</span>" if "（" in v else escape(v)
                 for v in t["基期值"]]
+    # the period (or the compounded mean of a printed rate) under the yearly change
+    t["隐含年均变化"] = [escape(v) + (Markup('<span class="sub">') + escape(p) + Markup("</span>") if p else "")
+                    for v, p in zip(t["隐含年均变化"], t.pop("测算期间"))]
+    if (t["牵头单位"] == "—").all():
+        t = t.drop(columns=["牵头单位"])  # the plan names no agencies (Zhenhai's tables)
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
     return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"],
-                      raw=["进展状态", "基期值"], nowrap=["测算口径", "进展状态"])
+                      raw=["进展状态", "基期值", "隐含年均变化"], nowrap=["测算口径", "进展状态"])
 
 
 # --------------------------------------------------------------------------- charts
@@ -642,8 +714,12 @@ def pledge_chart(rep: DistrictReport) -> Chart | None:
     d = rep.doubling[rep.doubling["lfl_multiple"].notna()]
     if len(d) == 0:
         return None
-    beilun_style = len(rep.leap) and rep.leap is not None and (rep.plan["category"] == "五跃升").any()
-    g1 = "四倍增：期末目标为基期的倍数（同口径）" if beilun_style else "期末目标为基期的倍数（同口径）"
+    # drawn where the plan itself pledges 四倍增/五跃升 (a category of its tables); for other
+    # plans the headline's sentence on doubling is enough, a chart of every multiple is noise
+    if not (rep.plan["category"] == "四倍增").any():
+        return None
+    beilun_style = rep.leap is not None and len(rep.leap) and (rep.plan["category"] == "五跃升").any()
+    g1 = "四倍增：期末目标为基期的倍数（同口径）"
     rows = [{"group": g1, "label": rep.name_of(r["indicator_id"]), "value": float(r["lfl_multiple"]),
              "text": f"{r['lfl_multiple']:.2f}倍"} for _, r in d.iterrows()]
     ref = {g1: (2.0, "翻一番")}
@@ -939,7 +1015,15 @@ def cleaning_notes(rep: DistrictReport) -> list[str]:
     """Sentences on how printed categories and agencies were read for display (for the
     数据说明): which marks and table numbers were dropped, how often."""
     from collections import Counter
+
+    from .series import is_table
     notes = []
+    tab = rep.plan[is_table(rep.plan)]
+    bare = tab[tab["category"].fillna("").astype(str).str.strip() == ""]
+    if len(bare):
+        where = "、".join(dict.fromkeys(bare["section"].astype(str)))
+        notes.append(f"{where}的 {len(bare)} 个数值原文未印类别，归入“"
+                     f"{label_table('report')['uncategorised']}”（不以表格编号作类别）")
     for col, what in (("category", "类别"), ("lead_agency", "牵头单位")):
         dropped: Counter = Counter()
         for v in rep.plan[col].dropna().astype(str).unique():

@@ -147,7 +147,7 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     actuals: pd.DataFrame | None = None, notes: dict[str, str] | None = None,
                     ncols: int = 3,
                     title: str | None = None, panel_size: tuple[float, float] = (1.6, 1.25),
-                    label_width: int = 15, dpi: int = 110):
+                    label_width: int = 12, dpi: int = 110):
     """Small multiples, one panel per indicator: base (black square), yearly targets (blue line
     and dots, final target labelled with its unit), milestone fit (orange dashed) and actuals
     (red diamonds). The unit is part of each panel title; a flat series is drawn from zero.
@@ -167,8 +167,10 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
     ncols = max(1, min(ncols, len(ids)))
     nrows = math.ceil(len(ids) / ncols)
     top = 0.15 + 0.25 * (title.count("\n") + 1) if title else 0.0
+    # room above each row for the longest wrapped panel title (8.5 pt lines, ~0.16 in each)
+    lines = max(wrap_label(_panel_title(series, iid), label_width).count("\n") + 1 for iid in ids)
     fig, axes = grid_axes(nrows, ncols, panel_size, left=0.6, wgap=0.62, top=top, bottom=0.35,
-                          dpi=dpi)
+                          hgap=0.5 + 0.16 * lines, title_room=0.18 + 0.16 * lines, dpi=dpi)
     present: set[str] = set()
     for ax, iid in zip(axes.flat, ids):
         s = series[series["indicator_id"] == iid].sort_values("year")
@@ -188,15 +190,16 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     zorder=1)
             ax.plot(targ["year"], targ["value"], "o", ms=4.5, color=COLOURS["target"], zorder=3)
             last = targ.iloc[-1]
+            # right-aligned at the last point, so the label never runs off the panel
             ax.annotate(_format(last["value"], unit), (last["year"], last["value"]),
-                        textcoords="offset points", xytext=(0, 6), ha="center",
+                        textcoords="offset points", xytext=(4, 6), ha="right",
                         fontsize=MIN_FONT_PT, color=COLOURS["target"])
             present.add("target")
         if len(base):
             ax.plot(base["year"], base["value"], "s", ms=5.5, color=COLOURS["baseline"], zorder=4)
             b = base.iloc[0]
             ax.annotate(_format(b["value"], unit), (b["year"], b["value"]),
-                        textcoords="offset points", xytext=(0, -12), ha="center",
+                        textcoords="offset points", xytext=(-2, -12), ha="left",
                         fontsize=MIN_FONT_PT, color=COLOURS["baseline"])
             present.add("baseline")
         if actuals is not None:
@@ -208,8 +211,7 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
         if notes and notes.get(iid):
             ax.text(0.02, 0.97, notes[iid], transform=ax.transAxes, ha="left", va="top",
                     fontsize=MIN_FONT_PT, color="#8a5a00")
-        label = str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
-        ax.set_title(wrap_label(label, label_width), fontsize=8.5, loc="left")
+        ax.set_title(wrap_label(_panel_title(series, iid), label_width), fontsize=8.5, loc="left")
         values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
         if values.max() - values.min() <= 1e-9 * max(abs(values.max()), 1.0) and values.max() > 0:
             ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
@@ -228,6 +230,13 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
         fig.suptitle(title, fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(), ha="left",
                      va="top")
     return fig
+
+
+def _panel_title(series: pd.DataFrame, iid: str) -> str:
+    """A trajectory panel's title: the indicator's label with its unit (none for an index)."""
+    s = series[series["indicator_id"] == iid]
+    unit = str(s["unit"].iloc[0])
+    return str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
 
 
 def figure_png(fig) -> bytes:
@@ -281,7 +290,7 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   xlabel: str = "", title: str | None = None, ncols: int = 2,
                   panel_size: tuple[float, float] = (2.2, 0.42), dpi: int = 110,
                   reference: dict[str, tuple[float, str]] | None = None, left: float = 1.0,
-                  label_width: int | None = None):
+                  label_width: int | None = None, title_width: int = 18):
     """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``
     (e.g. a district), bars of the ``highlight`` label(s) coloured, each bar labelled with
     ``value_format``. ``reference`` (group → (value, text)) draws a labelled dashed line, e.g.
@@ -311,10 +320,11 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
         if reference and g in reference:
             x, text = reference[g]
             ax.axvline(x, color=COLOURS["fit"], lw=1.2, ls="--")
-            ax.annotate(text, (x, 0.0), xycoords=("data", "axes fraction"), xytext=(-3, 2),
+            # under the tick labels, centred on the line: clear of the bars and the title
+            ax.annotate(text, (x, 0.0), xycoords=("data", "axes fraction"), xytext=(0, -16),
                         textcoords="offset points", fontsize=MIN_FONT_PT, color="#8a5a00",
-                        ha="right", va="bottom")
-        ax.set_title(wrap_label(g, 18), fontsize=8.5, loc="left")
+                        ha="center", va="top")
+        ax.set_title(wrap_label(g, title_width), fontsize=8.5, loc="left")
         ax.set_xlabel(xlabel, fontsize=MIN_FONT_PT)
         ax.margins(x=0.25)
         _style_axes(ax, value_axis="x")

@@ -537,8 +537,8 @@ def indicator_table_html(rep: DistrictReport) -> str:
         # keeps room for the target years
         t = t.drop(columns=["进展状态"])
     # the base year on its own line, so the column stays narrow on A4
-    t["基期值"] = [escape(v).replace("（", '<span class="sub">（', 1) + "</span>" if "（" in v else escape(v)
-                for v in t["基期值"]]
+    t["基期值"] = [Markup('{}<span class="sub">（{}</span>').format(*v.split("（", 1)) if "（" in v
+                else escape(v) for v in t["基期值"]]
     # the period (or the compounded mean of a printed rate) under the yearly change
     t["隐含年均变化"] = [escape(v) + (Markup('<span class="sub">') + escape(p) + Markup("</span>") if p else "")
                     for v, p in zip(t["隐含年均变化"], t.pop("测算期间"))]
@@ -662,7 +662,7 @@ def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, 
     out = []
     for k, group in enumerate(groups, 1):
         sub = pts[pts["category"].isin(group)]
-        if len(group) > 1:
+        if len(group) > 1 and not title:
             sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
         if title:
             head = title
@@ -733,7 +733,7 @@ def pledge_chart(rep: DistrictReport) -> Chart | None:
         ref[g2] = (100 * pace, f"翻番所需 {format_pct(pace)}/年")
     frame = pd.DataFrame(rows)
     fig = ranking_chart(frame, value="value", label="label", group="group", ncols=1,
-                        panel_size=(3.6, 0.36), left=2.6, label_width=14,
+                        panel_size=(3.6, 0.36), left=2.6, label_width=14, title_width=30,
                         value_format="{:.2f}", highlight=set(frame["label"]), reference=ref)
     names = "、".join(f"{r['label']} {r['value']:.2f}" for r in rows)
     return Chart(f"{rep.district.name} · 翻番与跃升", fig,
@@ -1105,7 +1105,7 @@ def narrative_html(rep: DistrictReport) -> str:
     head = (f"正文共印 {len(t)} 个数值：与表格一致 {c['agrees']} 个，与表格不同 {c['differs']} 个，"
             f"表格无同年数值 {c['not_comparable']} 个，仅见于正文 {c['table_only']} 个。")
     return note_html(head) + html_table(t, group="类别", raw=["与表格"], wrap=["指标"],
-                                        quote=["原文"], numeric=["数值"], nowrap=["年份"])
+                                        quote=["原文"], nowrap=["年份", "数值"])
 
 
 # --------------------------------------------------------------------------- data notes

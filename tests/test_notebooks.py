@@ -176,7 +176,8 @@ def test_failed_run_keeps_the_previous_good_report(tmp_path):
     assert (tmp_path / "beilun.html").read_text(encoding="utf-8") == "<p>last good report</p>"
     assert (tmp_path / "beilun.failed.ipynb").exists()
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "失败" in index and "上次成功的报告" in index and "previous" in index
+    assert "本次未能更新（AnalysisError" in index and "2025-01-01 00:00:00 生成的上一版报告" in index
+    assert '<a href="beilun.html">北仑区</a>' in index and "previous" in index
 
 
 def test_unknown_district_is_refused_by_the_command_line():
@@ -238,3 +239,22 @@ def test_percent_scripts_pair_with_ipynb_and_keep_the_parameters_tag(tmp_path):
     text = script.read_text(encoding="utf-8")
     assert '# %% tags=["parameters"]\ndistrict = "beilun"' in text and 'method = "unsd"' in text
     assert text.startswith("# %%")  # no jupytext header (cell_metadata_filter stays in the toml)
+
+
+@pytest.mark.parametrize("slug", list(DISTRICTS))
+def test_every_narrative_target_is_in_its_report_without_scaffolding(batch, slug, indicators):
+    import html as _html
+
+    from helpers import report
+    from helpers.series import is_narrative
+    out, _ = batch
+    page = _html.unescape((out / f"{slug}.html").read_text(encoding="utf-8"))
+    narr = indicators[(indicators["district"] == slug) & is_narrative(indicators)]
+    for _, row in narr.iterrows():
+        assert report.printed_value(row) in page, (row["indicator"], row["value_text"])
+        assert str(row["quote"]) in page, row["quote"]
+    if slug == "yinzhou":  # the headline 3200亿元 by 2027 is printed only in the text
+        assert "区本级规上工业总产值" in page and "3200亿元" in page
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+    assert not [c for c in cells if c.startswith(("*", "＊", "——")) or c.strip() in ("表1", "表2")]
+    assert "数据说明" in page and "数据版本" in page

@@ -10,12 +10,14 @@ the valid slugs). For each district it writes, each file atomically (temp file +
 failed run never clobbers the last good report):
 
 * ``reports/<district>.ipynb`` — the executed notebook (parameters injected by papermill);
-* ``reports/<district>.html``  — rendered without code or prompts (nbconvert lab template,
-  charts embedded as PNG), the parameters cells removed;
+* ``reports/<district>.html``  — rendered for readers by :mod:`helpers.pages` (the kit's
+  nbconvert template: no code, prompts, parameter cells or scripts; stylesheets, font and
+  charts inlined, so it works offline);
+* ``reports/<district>.pdf``   — the same page on A4 (WeasyPrint, print stylesheet);
 * ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version);
 
-and finally ``reports/index.html`` (Chinese) listing every report with its run time, timestamp,
-status and data version. A failed district leaves its executed notebook (with the error) in
+and finally ``reports/index.html`` (Chinese, for readers) with each district's headline facts
+and links to its HTML and PDF. A failed district leaves its executed notebook (with the error) in
 ``reports/<district>.failed.ipynb``; the others carry on. Reports run in parallel in a process
 pool (``--jobs``, default: number of CPUs, at most the number of districts); a kernel start that
 loses a port race is retried once. Exit status 0 when all succeed, 1 when any failed, 2 for bad

@@ -288,7 +288,7 @@ def _legend(fig, present: set[str]) -> None:
 def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
                   xlabel: str = "", title: str | None = None, ncols: int = 2,
-                  panel_size: tuple[float, float] = (2.2, 0.42), dpi: int = 110,
+                  panel_size: tuple[float, float] = (2.2, 0.3), dpi: int = 110,
                   reference: dict[str, tuple[float, str]] | None = None, left: float = 1.0,
                   label_width: int | None = None, title_width: int = 18):
     """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``

@@ -642,7 +642,7 @@ def behind_ids(rep: DistrictReport) -> list[str]:
 
 
 def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, ncols: int = 3,
-                      max_panels: int = 12, title: str | None = None) -> list[Chart]:
+                      max_panels: int = 9, title: str | None = None) -> list[Chart]:
     """Small-multiple trajectory charts (base, targets, the milestone fit path, actuals) of
     ``ids`` (default: every charted series), one figure per category; small consecutive
     categories share a figure, their panel titles then start with the category in 〔〕 and the
@@ -658,14 +658,18 @@ def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, 
     actual = rep.points[["indicator_id", "year", "value"]] if len(rep.points) else None
     cats = list(dict.fromkeys(pts["category"]))
     counts = pts.drop_duplicates("indicator_id")["category"].value_counts().to_dict()
-    groups = [cats] if title else chart_groups(cats, counts, max_panels)
+    if title:  # one titled run of figures over the ids, max_panels each (a page at most)
+        order = list(dict.fromkeys(pts["indicator_id"]))
+        chunks = [order[i:i + max_panels] for i in range(0, len(order), max_panels)]
+        parts = [(cats, pts[pts["indicator_id"].isin(c)]) for c in chunks]
+    else:
+        parts = [(g, pts[pts["category"].isin(g)]) for g in chart_groups(cats, counts, max_panels)]
     out = []
-    for k, group in enumerate(groups, 1):
-        sub = pts[pts["category"].isin(group)]
+    for k, (group, sub) in enumerate(parts, 1):
         if len(group) > 1 and not title:
             sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
         if title:
-            head = title
+            head = title + (f"（{k}/{len(parts)}）" if len(parts) > 1 else "")
         elif len(group) == 1:
             head = f"{rep.district.name} · {group[0]}"
         else:
@@ -680,7 +684,7 @@ def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, 
 
 
 def trajectory_figures(rep: DistrictReport, ncols: int = 3,
-                       max_panels: int = 12) -> list[tuple[str, object]]:
+                       max_panels: int = 9) -> list[tuple[str, object]]:
     """:func:`trajectory_charts` of every charted series as (title, Figure) pairs."""
     return [(c.title, c.figure) for c in trajectory_charts(rep, ncols=ncols, max_panels=max_panels)]
 
@@ -786,7 +790,7 @@ def audit_html(rep: DistrictReport) -> str:
         return note_html(f"本区 {len(rep.findings)} 项核查全部通过：正文数字与表格一致，"
                          "累计与存量序列无下降，逐年数与合计相符。") + summary
     return html_table(t, raw=["严重程度"], wrap=["说明"], quote=["原文"],
-                      caption=f"发现的问题（{len(t)} 项）") + summary
+                      nowrap=["核查类型", "年份"], caption=f"发现的问题（{len(t)} 项）") + summary
 
 
 # --------------------------------------------------------------------------- standing

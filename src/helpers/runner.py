@@ -36,15 +36,14 @@ papermill reads JSON notebooks only, so convert the percent script first::
 
 (``-p end_year 2023``, ``-p actuals_path /path/actuals.csv`` and ``-p method unsd`` are the
 other parameters. MPLBACKEND must not be set to Agg in the kernel's environment, or the charts
-vanish. This route does not embed the CJK web font in the HTML; ``python -m helpers.runner``
-does, so its pages show Chinese even on machines without a CJK font.)
+vanish. This route uses nbconvert's own template, which loads scripts from a CDN and embeds no CJK
+font; ``python -m helpers.runner`` renders the offline page and the PDF.)
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import datetime as _dt
-
 import json
 import os
 import sys
@@ -58,6 +57,7 @@ from . import paths
 from .districts import DISTRICTS, resolve_district
 from .errors import KitError, UnknownDistrictError
 from .files import atomic_write
+from .pages import HIDDEN_CELL_TAGS, headline_of, label_table  # noqa: F401 (HIDDEN_CELL_TAGS: API)
 
 #: The report template (jupytext percent script with a ``parameters`` cell).
 REPORT_NOTEBOOK = paths.NOTEBOOK_DIR / "district_report.py"
@@ -65,7 +65,6 @@ REPORT_NOTEBOOK = paths.NOTEBOOK_DIR / "district_report.py"
 KERNEL_NAME = "python3"
 #: Default per-cell execution timeout, seconds.
 DEFAULT_CELL_TIMEOUT = 600
-from .pages import HIDDEN_CELL_TAGS, headline_of, label_table  # noqa: E402
 #: Messages of errors that mean the kernel failed to start (port races), worth one retry.
 KERNEL_START_ERRORS = ("Address already in use", "Kernel didn't respond", "Kernel died before replying",
                        "ZMQError", "Kernel died", "DeadKernelError")

@@ -28,12 +28,16 @@ def test_report_charts_print_at_8pt_or_more_on_a4(reports):
     figs = []
     for rep in reports.values():
         figs += [fig for _, fig in report.trajectory_figures(rep)]
+        figs += [c.figure for c in report.behind_charts(rep)]
+        figs.append(getattr(report.pledge_chart(rep), "figure", None))
         figs.append(report.standing_figure(rep))
     figs = [f for f in figs if f is not None]
     assert len(figs) >= 4
     for fig in figs:
         # shown at its own width (figure_html), so the point sizes are the printed sizes
         assert fig.get_figwidth() <= plotting.PRINT_WIDTH_IN, fig.get_figwidth()
+        # and fits an A4 page's text height (297 − 38 mm margins ≈ 10.2 in) with a heading above
+        assert fig.get_figheight() <= 9.0, fig.get_figheight()
         small = [(t, s) for t, s in _texts(fig) if s < 8]
         assert small == [], small[:5]
 

@@ -658,22 +658,31 @@ def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, 
     actual = rep.points[["indicator_id", "year", "value"]] if len(rep.points) else None
     cats = list(dict.fromkeys(pts["category"]))
     counts = pts.drop_duplicates("indicator_id")["category"].value_counts().to_dict()
-    if title:  # one titled run of figures over the ids, max_panels each (a page at most)
-        order = list(dict.fromkeys(pts["indicator_id"]))
-        chunks = [order[i:i + max_panels] for i in range(0, len(order), max_panels)]
-        parts = [(cats, pts[pts["indicator_id"].isin(c)]) for c in chunks]
+
+    def chunked(frame: pd.DataFrame) -> list[pd.DataFrame]:
+        order = list(dict.fromkeys(frame["indicator_id"]))
+        return [frame[frame["indicator_id"].isin(order[i:i + max_panels])]
+                for i in range(0, len(order), max_panels)]
+
+    # (title, points) per figure; no figure has more than max_panels panels (a page at most)
+    parts: list[tuple[str, pd.DataFrame]] = []
+    if title:  # one titled run of figures over the ids
+        subs = chunked(pts)
+        parts = [(title + (f"（{k}/{len(subs)}）" if len(subs) > 1 else ""), s)
+                 for k, s in enumerate(subs, 1)]
     else:
-        parts = [(g, pts[pts["category"].isin(g)]) for g in chart_groups(cats, counts, max_panels)]
+        for group in chart_groups(cats, counts, max_panels):
+            sub = pts[pts["category"].isin(group)]
+            if len(group) > 1:  # packed small categories: each panel names its category
+                sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
+                parts.append((f"{rep.district.name} · {group[0]}等 {len(group)} 类", sub))
+                continue
+            subs = chunked(sub)  # a large category is split into numbered parts
+            parts += [(f"{rep.district.name} · {group[0]}"
+                       + (f"（{k}/{len(subs)}）" if len(subs) > 1 else ""), s)
+                      for k, s in enumerate(subs, 1)]
     out = []
-    for k, (group, sub) in enumerate(parts, 1):
-        if len(group) > 1 and not title:
-            sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
-        if title:
-            head = title + (f"（{k}/{len(parts)}）" if len(parts) > 1 else "")
-        elif len(group) == 1:
-            head = f"{rep.district.name} · {group[0]}"
-        else:
-            head = f"{rep.district.name} · {group[0]}等 {len(group)} 类"
+    for head, sub in parts:
         names = list(dict.fromkeys(sub["label"]))
         alt = (f"{head}：{len(names)} 项指标的基期值、逐年目标和从起点到期末目标的平滑路径"
                + ("及实际值" if actual is not None else "") + "，依次为" + "、".join(names))

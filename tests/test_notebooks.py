@@ -150,7 +150,13 @@ def test_pdf_is_a4_with_the_cjk_font_embedded_and_running_heads(batch, slug):
         text = page.extract_text().replace("\n", "")
         assert f"第 {i} 页 / 共 {n} 页" in text  # page numbers
         assert d.name in text and d.plan_title[:8] in text  # district and plan on every page
-    assert "目录" in reader.pages[0].extract_text()
+    first = reader.pages[0].extract_text()
+    assert "目录" in first
+    # the contents list carries page numbers, and they are right: the 数据说明 heading is on
+    # the page the list names
+    m = re.search(r"数据说明[ .]*(\d+)", first.replace("\n", " "))
+    assert m, first[:600]
+    assert "数据说明" in [ln.strip() for ln in reader.pages[int(m.group(1)) - 1].extract_text().splitlines()]
 
 
 def test_report_with_synthetic_actuals_shows_statuses_and_sources(tmp_path):
@@ -255,6 +261,8 @@ def test_every_narrative_target_is_in_its_report_without_scaffolding(batch, slug
         assert str(row["quote"]) in page, row["quote"]
     if slug == "yinzhou":  # the headline 3200亿元 by 2027 is printed only in the text
         assert "区本级规上工业总产值" in page and "3200亿元" in page
+        # a printed rate target shows the printed rates; the compounded mean is labelled
+        assert "2023年5.5%，2025、2027年10%" in page and "复合年均 9.08%/年" in page
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
     assert not [c for c in cells if c.startswith(("*", "＊", "——")) or c.strip() in ("表1", "表2")]
     assert "数据说明" in page and "数据版本" in page

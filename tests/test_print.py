@@ -182,3 +182,27 @@ def test_pledge_chart_only_where_the_plan_pledges(reports, indicators):
     c = report.pledge_chart(reports["beilun"])
     assert c is not None and "3.12" in c.alt  # 16 → 50 家 = 3.125×, like for like
     assert report.pledge_chart(reports["ouhai"]) is None
+
+
+def test_data_notes_name_sources_drafted_and_entered_rows(indicators):
+    df = indicators.copy()
+    beilun = df["district"] == "beilun"
+    df["review"] = "reviewed"
+    drafted = df.index[beilun & (df["indicator_id"] == "tax_per_mu")]
+    df.loc[drafted, "review"] = "drafted"
+    df["source_url"] = ""
+    df["source_title"] = ""
+    entered = df.index[beilun & (df["indicator_id"] == "rd_investment")]
+    df.loc[entered, "source_url"] = "https://example.gov.cn/plan.html"
+    df.loc[entered, "source_title"] = "某区行动方案"
+    rep = report.prepare_report("beilun", df=df)
+    notes = dict(report.data_notes(rep, "abc123"))
+    assert notes["方案"].startswith("北仑区新一轮制造业")
+    assert notes["待复核"].startswith(f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核")
+    assert notes["网页录入"] == f"{len(entered)} 个数值录自网页 某区行动方案 https://example.gov.cn/plan.html"
+    assert notes["数据版本"].startswith("abc123")
+    html = report.data_notes_html(rep, "abc123")
+    assert "<dt>待复核</dt>" in html and "https://example.gov.cn/plan.html" in html
+    # a plain table without those columns has neither note
+    plain = dict(report.data_notes(report.prepare_report("beilun", df=indicators), "v"))
+    assert "待复核" not in plain and "网页录入" not in plain

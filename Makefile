@@ -4,6 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab reads <prefix>/share/jupyter/lab/settings/overrides.json: the .py notebooks open
+# as notebooks on double-click (jupytext's default viewer), shipped with the project
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CLEAN := data/clean/indicators.csv
 RAW := $(wildcard data/raw/*.txt data/raw/*.csv)
 SRC := $(shell find src/helpers -name '*.py')
@@ -27,7 +30,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	install -D -m 644 jupyterlab/overrides.json $(LAB_SETTINGS)
 	touch $@
+
+$(LAB_SETTINGS): jupyterlab/overrides.json | $(STAMP)
+	install -D -m 644 $< $@
 
 data: $(CLEAN)
 
@@ -47,8 +54,8 @@ test: $(CLEAN)
 bench: $(CLEAN)
 	$(BIN)/python -m helpers.bench --jobs $(JOBS)
 
-lab: $(CLEAN)
-	$(BIN)/jupyter lab notebooks/
+lab: $(CLEAN) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 clean:
-	rm -rf data/clean/*.csv data/clean/*.json data/clean/fontcache reports/*.html reports/*.ipynb reports/*.json reports/.*.kernel.log .bench
+	rm -rf data/clean/*.csv data/clean/*.json data/clean/fontcache reports/*.html reports/*.pdf reports/*.ipynb reports/*.json reports/.*.kernel.log .bench

@@ -17,20 +17,24 @@ from helpers import data_version, report
 from helpers.plotting import show
 
 rep = report.prepare_report(district, end_year=end_year, actuals_path=actuals_path, method=method)
+display(HTML(report.style_html()))  # for JupyterLab; the rendered page carries its own stylesheet
 
 # %%
-display(HTML(report.REPORT_CSS + report.title_html(rep, data_version())))
+display(HTML(report.title_html(rep)))
 
 # %% [markdown]
 # ## 一、摘要
 
 # %%
-display(HTML(report.headline_html(rep)))
+display(report.headline_display(rep))
+pledges = report.pledge_chart(rep)
+if pledges is not None:
+    show(pledges.figure, pledges.alt)
 
 # %% [markdown]
 # ## 二、指标一览
 #
-# 每行一项量化指标：基期值与逐年目标均按原文单位列出；“隐含年均变化”按指标类型计算——
+# 每行一项量化指标，名称、类别与牵头单位照原文：基期值与逐年目标均按原文单位列出；“隐含年均变化”按指标类型计算——
 # 总量、存量和指数用年均复合增速，“累计新增”类用年均新增量（自基期年末从 0 起算），
 # 每年新增类用年均数额，占比用百分点，累计降低率用年均降幅，增速目标即原文增速。
 
@@ -38,18 +42,27 @@ display(HTML(report.headline_html(rep)))
 display(HTML(report.indicator_table_html(rep)))
 
 # %% [markdown]
-# ## 三、目标轨迹
+# ## 三、正文目标
 #
-# 黑色方块为基期值，蓝点为逐年目标（末年标注数值），橙色虚线为从起点到期末目标的平滑路径
-# （“里程碑拟合”：各图左上角写明中期目标相对这条路径是超前、符合还是滞后），红色菱形为录入的实际值。
+# 方案正文（表格以外的文字）印出的每个数值：年份、数值（连同“以上”“不少于”等限定词）和原文，
+# 并注明与表格是否一致。
 
 # %%
-for title, fig in report.trajectory_figures(rep):
-    show(fig)
-display(HTML(report.trajectory_note_html(rep)))
+display(HTML(report.narrative_html(rep)))
 
 # %% [markdown]
-# ## 四、文件核查
+# ## 四、落后于路径的指标
+#
+# 黑色方块为基期值，蓝点为逐年目标（末年标注数值），橙色虚线为从起点到期末目标的平滑路径
+# （各图左上角写明中期目标相对这条路径是超前、符合还是滞后），红色菱形为录入的实际值。
+
+# %%
+display(HTML(report.behind_note_html(rep)))
+for chart in report.behind_charts(rep):
+    show(chart.figure, chart.alt)
+
+# %% [markdown]
+# ## 五、文件核查
 #
 # 逐项核对正文与表格、逐年数与合计、累计与存量、增速目标与总量目标是否一致。
 
@@ -57,18 +70,19 @@ display(HTML(report.trajectory_note_html(rep)))
 display(HTML(report.audit_html(rep)))
 
 # %% [markdown]
-# ## 五、与其他区比较
+# ## 六、与其他区比较
 #
 # 只比较各区使用同一指标（同一口径、同一单位）的年均变化；各区方案起止年份不同，括号内为所用年份。
 # 同一年份都印了数值的指标（包括只印一个数值的）另按该年水平比较。
 
 # %%
 display(HTML(report.standing_html(rep)))
-show(report.standing_figure(rep))
-show(report.standing_level_figure(rep))
+for chart in (report.standing_chart(rep), report.standing_level_chart(rep)):
+    if chart is not None:
+        show(chart.figure, chart.alt)
 
 # %% [markdown]
-# ## 六、实际进展
+# ## 七、实际进展
 #
 # 实际值默认取自公开发布的数值（data/actuals/published.csv），用户录入的 data/actuals/actuals.csv
 # 补充并优先。有实际值的指标按所选方法判定状态（已达标 / 进度正常 / 需加快 / 进展有限 / 倒退），
@@ -77,3 +91,19 @@ show(report.standing_level_figure(rep))
 
 # %%
 display(HTML(report.progress_html(rep)))
+
+# %% [markdown]
+# ## 附录　全部指标轨迹
+#
+# 每项有两个以上数值的指标一幅小图，按类别排列；图例同第四节。
+
+# %%
+for chart in report.trajectory_charts(rep):
+    show(chart.figure, chart.alt)
+display(HTML(report.trajectory_note_html(rep)))
+
+# %% [markdown]
+# ## 数据说明
+
+# %%
+display(HTML(report.data_notes_html(rep, data_version())))

@@ -72,21 +72,91 @@ def test_district_report_renders_for_readers(batch, slug):
                         f'district = "{slug}"'):
         assert source_text not in page, source_text
     assert "Glyph" not in page
-    for heading in ("一、摘要", "二、指标一览", "三、目标轨迹", "四、文件核查", "五、与其他区比较", "六、实际进展"):
+    for heading in ("目录", "一、摘要", "二、指标一览", "三、正文目标", "四、落后于路径的指标", "五、文件核查",
+                    "六、与其他区比较", "七、实际进展", "附录　全部指标轨迹", "数据说明"):
         assert heading in page
     if not (ROOT / "data" / "actuals" / "actuals.csv").exists():
         assert "无实际数据" in page  # no actuals file: every status is 无数据, nothing guessed
     assert json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))["status"] == "ok"
 
 
-def test_index_lists_every_report_with_data_version(batch):
+def test_index_lists_every_report_with_headline_and_links(batch):
     from helpers import data_version
     out, results = batch
     page = (out / "index.html").read_text(encoding="utf-8")
     for slug, d in DISTRICTS.items():
-        assert f'<a href="{slug}.html">{d.name}</a>' in page
-    assert data_version() in page and "用时（秒）" in page
-    assert f"成功 {len(DISTRICTS)} 个，失败 0 个" in page
+        assert f'<a href="{slug}.html">{d.name}</a>' in page and f'<a href="{slug}.pdf">' in page
+        assert results[slug].headline and f"<li>{results[slug].headline[0]}</li>" in page
+    assert data_version() in page
+    for scaffolding in ("papermill", ".ipynb", "notebooks/", "用时"):
+        assert scaffolding not in page, scaffolding
+
+
+def test_no_page_fetches_anything_from_the_network(batch):
+    from test_runner import remote_urls
+    out, _ = batch
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == len(DISTRICTS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert remote_urls(text) == [], page.name
+        assert "<script" not in text, page.name  # no require.js, MathJax, mermaid
+
+
+GENERATED_LINE = re.compile(r'<p class="sub generated">[^<]*</p>')
+
+
+def test_rerendering_unchanged_input_is_byte_identical_but_for_the_generation_time(batch, tmp_path):
+    out, _ = batch
+    again = runner.run_one("ouhai", tmp_path)
+    assert again.ok, again.error
+    first = (out / "ouhai.html").read_text(encoding="utf-8")
+    second = (tmp_path / "ouhai.html").read_text(encoding="utf-8")
+    assert len(GENERATED_LINE.findall(first)) == 1
+    assert GENERATED_LINE.sub("", first) == GENERATED_LINE.sub("", second)
+    assert 'id="cell-id=cell-1"' in first
+
+
+def pdf_fonts(path) -> set[str]:
+    """Base names of the fonts embedded in a PDF (subset prefix dropped), read with pypdf."""
+    from pypdf import PdfReader
+    names = set()
+    for page in PdfReader(path).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            for desc in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                fd = desc.get("/FontDescriptor")
+                if fd is not None and any(k in fd.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(desc["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("slug", list(DISTRICTS))
+def test_pdf_is_a4_with_the_cjk_font_embedded_and_running_heads(batch, slug):
+    from pypdf import PdfReader
+    out, results = batch
+    pdf = out / f"{slug}.pdf"
+    assert results[slug].files["pdf"] == pdf.name and pdf.stat().st_size > 10_000
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1  # A4 portrait, in points
+    assert any("Noto-Sans-CJK-SC" in name for name in pdf_fonts(pdf)), pdf_fonts(pdf)
+    d = DISTRICTS[slug]
+    n = len(reader.pages)
+    for i, page in enumerate(reader.pages, 1):
+        text = page.extract_text().replace("\n", "")
+        assert f"第 {i} 页 / 共 {n} 页" in text  # page numbers
+        assert d.name in text and d.plan_title[:8] in text  # district and plan on every page
+    first = reader.pages[0].extract_text()
+    assert "目录" in first
+    # the contents list carries page numbers, and they are right: the 数据说明 heading is on
+    # the page the list names
+    m = re.search(r"数据说明[ .]*(\d+)", first.replace("\n", " "))
+    assert m, first[:600]
+    assert "数据说明" in [ln.strip() for ln in reader.pages[int(m.group(1)) - 1].extract_text().splitlines()]
 
 
 def test_report_with_synthetic_actuals_shows_statuses_and_sources(tmp_path):
@@ -112,7 +182,8 @@ def test_failed_run_keeps_the_previous_good_report(tmp_path):
     assert (tmp_path / "beilun.html").read_text(encoding="utf-8") == "<p>last good report</p>"
     assert (tmp_path / "beilun.failed.ipynb").exists()
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "失败" in index and "上次成功的报告" in index and "previous" in index
+    assert "本次未能更新（AnalysisError" in index and "2025-01-01 00:00:00 生成的上一版报告" in index
+    assert '<a href="beilun.html">北仑区</a>' in index and "previous" in index
 
 
 def test_unknown_district_is_refused_by_the_command_line():
@@ -174,3 +245,24 @@ def test_percent_scripts_pair_with_ipynb_and_keep_the_parameters_tag(tmp_path):
     text = script.read_text(encoding="utf-8")
     assert '# %% tags=["parameters"]\ndistrict = "beilun"' in text and 'method = "unsd"' in text
     assert text.startswith("# %%")  # no jupytext header (cell_metadata_filter stays in the toml)
+
+
+@pytest.mark.parametrize("slug", list(DISTRICTS))
+def test_every_narrative_target_is_in_its_report_without_scaffolding(batch, slug, indicators):
+    import html as _html
+
+    from helpers import report
+    from helpers.series import is_narrative
+    out, _ = batch
+    page = _html.unescape((out / f"{slug}.html").read_text(encoding="utf-8"))
+    narr = indicators[(indicators["district"] == slug) & is_narrative(indicators)]
+    for _, row in narr.iterrows():
+        assert report.printed_value(row) in page, (row["indicator"], row["value_text"])
+        assert str(row["quote"]) in page, row["quote"]
+    if slug == "yinzhou":  # the headline 3200亿元 by 2027 is printed only in the text
+        assert "区本级规上工业总产值" in page and "3200亿元" in page
+        # a printed rate target shows the printed rates; the compounded mean is labelled
+        assert "2023年5.5%，2025、2027年10%" in page and "复合年均 9.08%/年" in page
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+    assert not [c for c in cells if c.startswith(("*", "＊", "——")) or c.strip() in ("表1", "表2")]
+    assert "数据说明" in page and "数据版本" in page

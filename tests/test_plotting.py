@@ -217,7 +217,7 @@ def test_indicator_table_row_for_tax_per_mu(beilun):
     assert "需加快" in row["进展状态"]
     assert list(report.indicator_table(beilun).columns) == [
         "类别", "指标", "基期值", "2021年", "2022年", "2023年", "2024年", "2025年",
-        "隐含年均变化", "测算口径", "进展状态", "牵头单位"]
+        "隐含年均变化", "测算期间", "测算口径", "进展状态", "牵头单位"]
     # every printed number carries its unit (or is an index); blanks are an explicit dash
     assert all(v == "—" or re.fullmatch(r"[-\d,.]+\D+", v) for v in t["2025年"])
 
@@ -259,7 +259,7 @@ def test_trajectory_figures_show_actual_points(beilun):
     diamonds = [list(line.get_ydata()) for _, fig in figs for ax in fig.axes
                 for line in ax.get_lines() if line.get_marker() == "D"]
     assert [45.0] in diamonds  # the synthetic 亩均税收 actual
-    assert report.trajectory_note_html(beilun).count("规上工业万元增加值能耗") == 1  # a base only
+    assert report.trajectory_note_html(beilun).count("规模以上工业万元增加值能耗降低率") == 1  # a base only, named as printed
 
 
 def test_chart_groups_pack_small_categories():

@@ -97,21 +97,41 @@ def _result(slug, status, **kw):
                             "abc123def456", **kw)
 
 
-def test_index_lists_every_report_with_time_status_and_data_version(tmp_path):
-    ok = _result("beilun", "ok", files={"html": "beilun.html", "ipynb": "beilun.ipynb"})
+def test_index_is_for_readers_headline_links_and_stale_reports(tmp_path):
+    ok = _result("beilun", "ok", files={"html": "beilun.html", "pdf": "beilun.pdf", "ipynb": "beilun.ipynb"},
+                 headline=["量化指标 41 项（表格所列）"])
     bad = _result("yinzhou", "failed", seconds=1.0, error="AnalysisError: no rows",
                   files={"failed": "yinzhou.failed.ipynb"})
     # a good report from an earlier run is still there for yinzhou
     (tmp_path / "yinzhou.html").write_text("old")
+    (tmp_path / "yinzhou.pdf").write_bytes(b"%PDF old")
     (tmp_path / "yinzhou.json").write_text(json.dumps({"started": "2024-12-31T23:00:00",
-                                                       "data_version": "0ldv3rs10n"}))
+                                                       "data_version": "0ldv3rs10n",
+                                                       "headline": ["量化指标 30 项"]}))
     page = runner.index_html(tmp_path, [ok, bad])
-    assert '<a href="beilun.html">北仑区</a>' in page
-    assert "<th>用时（秒）</th>" in page and '<td class="num">5.3</td>' in page
-    assert "2025-01-02 03:04:05" in page and "abc123def456" in page
-    assert "成功" in page and "失败" in page and "AnalysisError: no rows" in page
-    assert '<a href="yinzhou.html">上次成功的报告</a>' in page and "0ldv3rs10n" in page
-    assert "共 2 个区，成功 1 个，失败 1 个" in page
+    assert '<a href="beilun.html">北仑区</a>' in page and '<a href="beilun.pdf">PDF（A4）</a>' in page
+    assert "<li>量化指标 41 项（表格所列）</li>" in page and "<li>量化指标 30 项</li>" in page
+    assert '<a href="yinzhou.html">鄞州区</a>' in page and '<a href="yinzhou.pdf">' in page
+    assert "本次未能更新（AnalysisError: no rows），以下为 2024-12-31 23:00:00 生成的上一版报告" in page
+    assert "abc123def456" in page and "0ldv3rs10n" in page  # the data versions, in the footer
+    for scaffolding in ("papermill", ".ipynb", "notebooks/", "用时", "5.3"):
+        assert scaffolding not in page, scaffolding
+
+
+def test_index_escapes_and_fetches_nothing(tmp_path):
+    bad = _result("ouhai", "failed", error="ValueError: <script>alert(1)</script>")
+    page = runner.index_html(tmp_path, [bad])
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "本次生成失败" in page
+    assert remote_urls(page) == []
+
+
+def remote_urls(page: str) -> list[str]:
+    """Every http(s) URL the page would fetch: in src/href attributes, CSS @import or url()."""
+    import re
+    pats = [r"""(?:src|href)\s*=\s*["']?\s*(https?:)?//[^"'\s>]*""", r"""@import\s+(?:url\()?\s*["']?\s*(?:https?:)?//""",
+            r"""url\(\s*["']?\s*(?:https?:)?//"""]
+    return [m.group(0) for p in pats for m in re.finditer(p, page, re.I)]
 
 
 def test_summary_lines_report_failures():

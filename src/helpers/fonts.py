@@ -92,7 +92,9 @@ def font_subset(text: str) -> bytes:
     opts.name_IDs = [1, 2]
     opts.notdef_outline = True
     opts.drop_tables += ["GSUB", "GPOS", "VORG", "vhea", "vmtx"]
-    font = TTFont(str(cjk_font_path()), lazy=True)
+    # recalcTimestamp=False: the subset keeps the file's own 'head' dates, so the same
+    # characters give the same bytes on every run (a re-rendered page is byte-identical)
+    font = TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(opts)
     subsetter.populate(unicodes=sorted(chars))
     subsetter.subset(font)
@@ -119,7 +121,7 @@ def cached_font_subset(text: str) -> bytes:
 
     from .files import atomic_write
     chars = "".join(sorted({ch for ch in text if ord(ch) > 0x7E and not ch.isspace()}))
-    key = hashlib.sha1(f"{FONT_FILE}|{chars}".encode("utf-8")).hexdigest()[:20]
+    key = hashlib.sha1(f"{FONT_FILE}|v2|{chars}".encode("utf-8")).hexdigest()[:20]
     folder = font_cache_dir()
     path = folder / f"{key}.otf"
     if path.is_file():

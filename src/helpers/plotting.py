@@ -26,13 +26,19 @@ import pandas as pd
 
 from .errors import AnalysisError
 from .fonts import setup_cjk
+from .pages import label_table
 
 #: Colours (colour-blind safe, after Okabe–Ito): targets, baseline, fit, actuals, highlight.
 COLOURS = {"target": "#0072B2", "baseline": "#222222", "fit": "#E69F00", "actual": "#D55E00",
            "other": "#9AA5B1", "highlight": "#0072B2"}
-#: Legend labels (Chinese).
-LEGEND_ZH = {"baseline": "基期值", "target": "目标值", "fit": "里程碑拟合", "actual": "实际值"}
+#: Legend labels (Chinese), from the labels file (helpers/labels/zh.toml, [legend]).
+LEGEND_ZH = label_table("legend")
 SERIES_COLUMNS = ["indicator_id", "label", "unit", "year", "value", "role"]
+#: Smallest lettering of any chart, in points. Report pages show charts at their own size
+#: (figure_html sets the image width in inches), so this is the printed size too.
+MIN_FONT_PT = 8.0
+#: Widest chart that prints 1:1 on A4 portrait (210 mm − 2 × 15 mm margins), in inches.
+PRINT_WIDTH_IN = 7.0
 POINT_COLUMNS = ["indicator_id", "year", "value"]
 
 
@@ -117,6 +123,19 @@ def wrap_label(text: str, width: int = 14) -> str:
     return "\n".join(lines)
 
 
+def year_ticks(lo: int, hi: int, max_ticks: int) -> list[int]:
+    """At most ``max_ticks`` year ticks from ``lo`` to ``hi``, both always labelled, evenly
+    spaced in between (four-digit years at 8 pt need about 0.38 in each)."""
+    span = hi - lo
+    if span + 1 <= max_ticks:
+        return list(range(lo, hi + 1))
+    step = math.ceil(span / (max_ticks - 1))
+    ticks = list(range(lo, hi, step))
+    if hi - ticks[-1] <= step / 2 and len(ticks) > 1:
+        ticks.pop()
+    return ticks + [hi]
+
+
 def _format(value: float, unit: str) -> str:
     from .formatting import format_value
     return format_value(value, unit)
@@ -155,21 +174,23 @@ def _style_axes(ax, value_axis: str = "y") -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis=value_axis, color="#e5e7eb", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=MIN_FONT_PT)
 
 
 def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     actuals: pd.DataFrame | None = None, notes: dict[str, str] | None = None,
-                    ncols: int = 4,
-                    title: str | None = None, panel_size: tuple[float, float] = (2.45, 1.75),
-                    label_width: int = 17, dpi: int = 110):
+                    ncols: int = 3,
+                    title: str | None = None, panel_size: tuple[float, float] = (1.6, 1.25),
+                    label_width: int = 12, dpi: int = 110):
     """Small multiples, one panel per indicator: base (black square), yearly targets (blue line
     and dots, final target labelled with its unit), milestone fit (orange dashed) and actuals
     (red diamonds). The unit is part of each panel title; a flat series is drawn from zero.
     ``notes`` (indicator_id → short text, e.g. the milestone verdict) is written
     in the panel's upper left corner. Panels appear in the order indicators first occur in ``series``.
 
-    Raises AnalysisError for an empty series table or missing columns.
+    Sized for print: three panels fit an A4 text width (7 in) at 1:1, and no lettering is
+    smaller than 8 pt (MIN_FONT_PT). Raises AnalysisError for an empty series table or missing
+    columns.
     """
     _require(series, SERIES_COLUMNS, "series")
     _require(fits, POINT_COLUMNS, "fits")
@@ -180,7 +201,10 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
     ncols = max(1, min(ncols, len(ids)))
     nrows = math.ceil(len(ids) / ncols)
     top = 0.15 + 0.25 * (title.count("\n") + 1) if title else 0.0
-    fig, axes = grid_axes(nrows, ncols, panel_size, top=top, bottom=0.35, dpi=dpi)
+    # room above each row for the longest wrapped panel title (8.5 pt lines, ~0.16 in each)
+    lines = max(wrap_label(_panel_title(series, iid), label_width).count("\n") + 1 for iid in ids)
+    fig, axes = grid_axes(nrows, ncols, panel_size, left=0.6, wgap=0.62, top=top, bottom=0.35,
+                          hgap=0.5 + 0.16 * lines, title_room=0.18 + 0.16 * lines, dpi=dpi)
     present: set[str] = set()
     for ax, iid in zip(axes.flat, ids):
         s = series[series["indicator_id"] == iid].sort_values("year")
@@ -200,16 +224,17 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                     zorder=1)
             ax.plot(targ["year"], targ["value"], "o", ms=4.5, color=COLOURS["target"], zorder=3)
             last = targ.iloc[-1]
+            # right-aligned at the last point, so the label never runs off the panel
             ax.annotate(literal(_format(last["value"], unit)), (last["year"], last["value"]),
-                        textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5,
-                        color=COLOURS["target"])
+                        textcoords="offset points", xytext=(4, 6), ha="right",
+                        fontsize=MIN_FONT_PT, color=COLOURS["target"])
             present.add("target")
         if len(base):
             ax.plot(base["year"], base["value"], "s", ms=5.5, color=COLOURS["baseline"], zorder=4)
             b = base.iloc[0]
             ax.annotate(literal(_format(b["value"], unit)), (b["year"], b["value"]),
-                        textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7.5,
-                        color=COLOURS["baseline"])
+                        textcoords="offset points", xytext=(-2, -12), ha="left",
+                        fontsize=MIN_FONT_PT, color=COLOURS["baseline"])
             present.add("baseline")
         if actuals is not None:
             a = actuals[actuals["indicator_id"] == iid].sort_values("year")
@@ -219,17 +244,18 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                 present.add("actual")
         if notes and notes.get(iid):
             ax.text(0.02, 0.97, literal(notes[iid]), transform=ax.transAxes, ha="left", va="top",
-                    fontsize=7, color="#8a5a00")
-        label = str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
-        ax.set_title(literal(wrap_label(label, label_width)), fontsize=8.5, loc="left")
+                    fontsize=MIN_FONT_PT, color="#8a5a00")
+        ax.set_title(literal(wrap_label(_panel_title(series, iid), label_width)), fontsize=8.5, loc="left")
         values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
         if values.max() - values.min() <= 1e-9 * max(abs(values.max()), 1.0) and values.max() > 0:
             ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
         lo, hi = min(years), max(years)
         ax.set_xlim(lo - 0.5, hi + 0.5)
-        ax.set_xticks(range(lo, hi + 1, 1 if hi - lo <= 6 else 2))
+        ax.set_xticks(year_ticks(lo, hi, max(2, int(panel_size[0] / 0.38))))
         if ax.get_autoscaley_on():
             ax.margins(y=0.22)
+            if values.min() >= 0:  # an amount's axis starts at zero: the bar of the eye is honest
+                ax.set_ylim(bottom=0)
         _style_axes(ax)
     for ax in axes.flat[len(ids):]:
         ax.set_visible(False)
@@ -239,6 +265,13 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                      ha="left", va="top")
     _literal_texts(fig)
     return fig
+
+
+def _panel_title(series: pd.DataFrame, iid: str) -> str:
+    """A trajectory panel's title: the indicator's label with its unit (none for an index)."""
+    s = series[series["indicator_id"] == iid]
+    unit = str(s["unit"].iloc[0])
+    return str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
 
 
 def figure_png(fig) -> bytes:
@@ -260,8 +293,9 @@ def figure_html(fig, alt: str | None = None) -> str:
         title = unescape(fig._suptitle.get_text()) if fig._suptitle is not None else ""
         alt = title.replace("\n", "") or "图表"
     data = base64.b64encode(figure_png(fig)).decode("ascii")
+    width = fig.get_figwidth()
     return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-            f'style="max-width:100%; height:auto;">')
+            f'style="width:{width:.2f}in; max-width:100%; height:auto;">')
 
 
 def show(fig, alt: str | None = None) -> None:
@@ -290,11 +324,15 @@ def _legend(fig, present: set[str]) -> None:
 
 def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
-                  xlabel: str = "", title: str | None = None, ncols: int = 3,
-                  panel_size: tuple[float, float] = (2.7, 0.42), dpi: int = 110):
+                  xlabel: str = "", title: str | None = None, ncols: int = 2,
+                  panel_size: tuple[float, float] = (2.2, 0.3), dpi: int = 110,
+                  reference: dict[str, tuple[float, str]] | None = None, left: float = 1.0,
+                  label_width: int | None = None, title_width: int = 18):
     """Horizontal bars, one panel per ``group`` (e.g. a shared concept), one bar per ``label``
     (e.g. a district), bars of the ``highlight`` label(s) coloured, each bar labelled with
-    ``value_format``. Raises AnalysisError for an empty frame or missing columns."""
+    ``value_format``. ``reference`` (group → (value, text)) draws a labelled dashed line, e.g.
+    翻一番 at 2×; ``left`` is the room for bar labels in inches, ``label_width`` wraps them
+    (Chinese characters per line). Raises AnalysisError for an empty frame or missing columns."""
     _require(frame, [value, label, group], "frame")
     if len(frame) == 0:
         raise AnalysisError("ranking_chart needs at least one row")
@@ -303,20 +341,29 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     ncols = max(1, min(ncols, len(groups)))
     nrows = math.ceil(len(groups) / ncols)
     max_bars = int(frame.groupby(group, sort=False).size().max())
-    fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=1.0,
+    fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
                           wgap=1.35, hgap=0.75, top=0.4 if title else 0.0, dpi=dpi)
     for ax, g in zip(axes.flat, groups):
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
+        names = sub[label].astype(str)
+        if label_width:
+            names = names.map(lambda s: wrap_label(s, label_width))
         # category names become tick labels at draw time: escape them here
-        bars = ax.barh([literal(x) for x in sub[label].astype(str)], sub[value], color=colours,
-                       height=0.55)
+        bars = ax.barh([literal(x) for x in names], sub[value], color=colours, height=0.55)
         ax.bar_label(bars, labels=[literal(value_format.format(v)) for v in sub[value]],
-                     fontsize=7.5, padding=2)
+                     fontsize=MIN_FONT_PT, padding=2)
         ax.axvline(0, color="#555", lw=0.8)
-        ax.set_title(literal(wrap_label(g, 18)), fontsize=8.5, loc="left")
-        ax.set_xlabel(literal(xlabel), fontsize=8)
+        if reference and g in reference:
+            x, text = reference[g]
+            ax.axvline(x, color=COLOURS["fit"], lw=1.2, ls="--")
+            # under the tick labels, centred on the line: clear of the bars and the title
+            ax.annotate(literal(text), (x, 0.0), xycoords=("data", "axes fraction"), xytext=(0, -16),
+                        textcoords="offset points", fontsize=MIN_FONT_PT, color="#8a5a00",
+                        ha="center", va="top")
+        ax.set_title(literal(wrap_label(g, title_width)), fontsize=8.5, loc="left")
+        ax.set_xlabel(literal(xlabel), fontsize=MIN_FONT_PT)
         ax.margins(x=0.25)
         _style_axes(ax, value_axis="x")
         ax.grid(False)

@@ -11,7 +11,6 @@ for a missing value, never a guess).
 from __future__ import annotations
 
 import datetime as _dt
-import html as _html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +24,11 @@ from .errors import AnalysisError
 from .formatting import format_number, format_pct, format_value, is_missing, stat_text
 from .values import name_without_unit
 
-#: Short Chinese names of the growth rules (helpers.growth.MEASURE_RULES values).
-RULE_SHORT_ZH = {"geometric": "复合增速", "linear": "累计匀速", "flow": "年度流量",
-                 "reduction": "累计降低率", "stated_rate": "增速目标",
-                 "percentage_points": "百分点"}
+from .pages import label_table
+
+#: Short Chinese names of the growth rules (helpers.growth.MEASURE_RULES values), from the
+#: labels file (helpers/labels/zh.toml, [rule_short]).
+RULE_SHORT_ZH = label_table("rule_short")
 
 
 def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -> str:
@@ -42,66 +42,83 @@ def implied_change_text(rule: str, implied_annual, change_per_year, unit: str) -
     if rule not in ANNUAL_STAT:
         raise AnalysisError(f"unknown growth rule {rule!r}")
     stat = ANNUAL_STAT[rule]
+    if stat in ("avg_addition", "avg_flow") and unit in COUNT_UNITS:
+        words = per_years_text(change_per_year, unit)
+        if words:
+            return words
     return stat_text(stat, implied_annual if stat in RATE_STATS else change_per_year, unit)
 
 
-# --------------------------------------------------------------------------- HTML tables
+#: Units of things counted one by one: less than one a year reads "约每3年1家", not "+0.33家/年".
+COUNT_UNITS = frozenset({"家", "个", "项", "件", "台"})
 
-#: CSS for every table and box the report helpers emit (display once, at the top). The doubled
-#: class (``table.kit.kit``) outranks JupyterLab's ``:not(.jp-RenderedMarkdown) td`` rules.
-REPORT_CSS = """<style>
-.kit-report { color: #1f2933; }
-.kit-title h1 { font-size: 1.7em; margin: 0 0 .2em 0; }
-.kit-title .sub { color: #52606d; font-size: .95em; margin: .1em 0; }
-.kit-box { border-left: 4px solid #0072B2; background: #f5f9fc; padding: .6em 1em;
-  margin: .6em 0 1em 0; }
-.kit-box ul { margin: .2em 0; padding-left: 1.2em; }
-.kit-box li { margin: .25em 0; line-height: 1.55; }
-.kit-note { color: #52606d; font-size: .9em; margin: .3em 0 .8em 0; }
-table.kit.kit.compact { width: auto; min-width: 28em; }
-table.kit.kit { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: .4em 0 1em 0;
-  table-layout: auto; }
-table.kit.kit caption { caption-side: top; text-align: left; font-weight: 600; padding: .3em 0;
-  color: #1f2933; }
-table.kit.kit th { background: #eef2f6; color: #1f2933; font-weight: 600; text-align: left;
-  padding: .4em .55em; border-bottom: 2px solid #cbd2d9; white-space: nowrap;
-  position: sticky; top: 0; }
-table.kit.kit td { padding: .32em .55em; border-bottom: 1px solid #e4e7eb; text-align: left;
-  vertical-align: top; line-height: 1.45; }
-table.kit.kit td.nowrap { white-space: nowrap; }
-table.kit.kit td.num, table.kit.kit th.num { text-align: right; white-space: nowrap;
-  font-variant-numeric: tabular-nums; }
-table.kit.kit td.wrap { min-width: 14em; max-width: 34em; white-space: normal; }
-table.kit.kit td.quote { max-width: 40em; font-size: 11.5px; color: #52606d; white-space: normal; }
-table.kit.kit tr.group td { background: #f7f9fb; font-weight: 600; color: #334e68;
-  border-bottom: 1px solid #cbd2d9; padding-top: .55em; }
-table.kit.kit tbody tr:hover td { background: #fffbea; }
-table.kit.kit td.hl, table.kit.kit th.hl { background: #e6f2fa; font-weight: 600; }
-.badge { display: inline-block; padding: 0 .45em; border-radius: 3px; font-size: 11.5px;
-  white-space: nowrap; }
-.st-met { background: #d3f9d8; color: #1b5e20; }
-.st-on_track { background: #e3f2fd; color: #0d47a1; }
-.st-needs_acceleration { background: #fff3bf; color: #7c5800; }
-.st-limited { background: #ffe8cc; color: #8a3c00; }
-.st-backwards { background: #ffe3e3; color: #a61b1b; }
-.st-not_assessed { background: #f3e8ff; color: #5b2a86; }
-.st-no_data { background: #f1f3f5; color: #616e7c; }
-.sev-high { background: #ffe3e3; color: #a61b1b; }
-.sev-medium { background: #fff3bf; color: #7c5800; }
-.sev-low { background: #e3f2fd; color: #0d47a1; }
-</style>"""
+
+def per_years_text(per_year, unit: str) -> str:
+    """A count below one a year as people write it: 1/3 → "约每3年1家", 2/3 → "约每3年2个"
+    (the nearest fraction with a denominator up to 6, within 1 %); "" when the count is one or
+    more a year, not positive, or no such fraction is close."""
+    from fractions import Fraction
+    if is_missing(per_year) or not 0 < float(per_year) < 1:
+        return ""
+    f = Fraction(float(per_year)).limit_denominator(6)
+    if f == 0 or abs(float(f) - float(per_year)) > 0.01 * float(per_year):
+        return ""
+    return f"约每{f.denominator}年{f.numerator}{unit}"
+
+
+def printed_rates_text(series: pd.DataFrame) -> str:
+    """The growth-rate targets as printed, by year: "12%/年" when one rate holds every year,
+    else "2023年5.5%、2024–2027年10%" (consecutive equal years merged)."""
+    t = series[series["role"] == "target"].sort_values("year")
+    if len(t) == 0:
+        return "—"
+    unit = str(t["unit"].iloc[0])
+    runs: list[tuple[list[int], float]] = []  # printed years in a row with the same rate
+    for y, v in zip(t["year"].astype(int), t["value"].astype(float)):
+        if runs and runs[-1][1] == v:
+            runs[-1][0].append(y)
+        else:
+            runs.append(([y], v))
+    if len(runs) == 1:
+        return f"{format_value(runs[0][1], unit)}/年"
+
+    def years(ys: list[int]) -> str:
+        if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)):
+            return f"{ys[0]}–{ys[-1]}年"
+        return "、".join(map(str, ys)) + "年"
+    return "，".join(years(ys) + format_value(v, unit) for ys, v in runs)
+
+
+# --------------------------------------------------------------------------- HTML pieces
+# The markup lives in templates/ (Jinja2, autoescaped) and the styles in templates/report.css;
+# the functions below only choose what goes in.
+
+
+def style_html() -> str:
+    """The report stylesheet (templates/report.css) as a ``<style>`` block, for notebooks."""
+    from .pages import stylesheet
+    return "<style>\n" + stylesheet("report.css") + "\n</style>"
+
+
+#: The report stylesheet as a ``<style>`` block (read from templates/report.css).
+REPORT_CSS = style_html()
+
+
+def _render(template: str, **context) -> str:
+    from .pages import render
+    return render(template, **context)
 
 
 def badge(text: str, css_class: str) -> str:
     """An inline coloured label (HTML), e.g. a progress status or a severity."""
-    return f'<span class="badge {_html.escape(css_class)}">{_html.escape(text)}</span>'
+    return _render("badge.html.j2", text=text, css_class=css_class)
 
 
 def html_table(frame: pd.DataFrame, *, caption: str | None = None, group: str | None = None,
                numeric: Sequence[str] = (), wrap: Sequence[str] = (), quote: Sequence[str] = (),
                raw: Sequence[str] = (), highlight: Sequence[str] = (),
                nowrap: Sequence[str] = (), compact: bool = False) -> str:
-    """A DataFrame as an HTML ``<table class="kit">`` without its index.
+    """A DataFrame as an HTML ``<table class="kit">`` without its index (templates/table.html.j2).
 
     group: a column whose value changes start a full-width group row (the column is not shown).
     numeric: right-aligned columns; wrap / quote: long-text columns (quote in small grey);
@@ -109,35 +126,33 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None, group: str | 
     columns (e.g. the report's own district); nowrap: columns kept on one line; compact: as
     narrow as the content (small summary tables). Every other cell is escaped text.
     """
-    esc = _html.escape
+    from markupsafe import Markup
     cols = [c for c in frame.columns if c != group]
 
     def cls(c: str) -> str:
         names = (["num"] if c in numeric else []) + (["wrap"] if c in wrap else []) \
             + (["quote"] if c in quote else []) + (["hl"] if c in highlight else []) \
             + (["nowrap"] if c in nowrap else [])
-        return f' class="{" ".join(names)}"' if names else ""
+        return " ".join(names)
 
-    head = "".join(f"<th{cls(c)}>{esc(str(c))}</th>" for c in cols)
-    body, current = [], object()
+    head = [{"text": str(c), "cls": cls(c)} for c in cols]
+    rows, current = [], object()
     for _, row in frame.iterrows():
+        g = None
         if group is not None and row[group] != current:
-            current = row[group]
-            body.append(f'<tr class="group"><td colspan="{len(cols)}">{esc(str(current))}</td></tr>')
+            current = g = row[group]
         cells = []
         for c in cols:
             v = row[c]
-            text = "—" if is_missing(v) or v == "" else (str(v) if c in raw else esc(str(v)))
-            cells.append(f"<td{cls(c)}>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<table class="kit{" compact" if compact else ""}">{cap}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>")
+            text = "—" if is_missing(v) or v == "" else (Markup(str(v)) if c in raw else str(v))
+            cells.append({"text": text, "cls": cls(c)})
+        rows.append({"group": None if g is None else str(g), "cells": cells})
+    return _render("table.html.j2", caption=caption, head=head, rows=rows, compact=compact)
 
 
 def note_html(text: str) -> str:
     """A grey explanatory paragraph."""
-    return f'<p class="kit-note">{_html.escape(text)}</p>'
+    return _render("note.html.j2", text=text)
 
 
 # --------------------------------------------------------------------------- the report data
@@ -179,12 +194,10 @@ class DistrictReport:
         return self.df[self.df["district"] == self.slug]
 
     def name_of(self, indicator_id: str) -> str:
-        """Chinese name of an indicator for this district's readers.
-
-        The catalogue name, except for an indicator several districts share: the catalogue
-        holds one district's wording for it, so this district's own printing is used (table
-        first, then narrative, trailing unit dropped) — Zhenhai's "“浙江制造”团体标准", not
-        Yinzhou's "累计“浙江制造”等省级以上标准"."""
+        """Chinese name of an indicator for this district's readers: exactly as this district
+        prints it (table first, then narrative, trailing unit dropped, qualifiers kept —
+        "累计完成年耗5000吨标煤以上企业碳账户建设", not the catalogue's shorter name); the
+        catalogue name only for an indicator the district does not print."""
         if indicator_id in self.printed_names:
             return self.printed_names[indicator_id]
         return str(self.catalogue.loc[indicator_id, "name_zh"])
@@ -196,10 +209,9 @@ class DistrictReport:
 
     @cached_property
     def printed_names(self) -> dict[str, str]:
-        """indicator_id → this district's printed name, for indicators other districts share."""
+        """indicator_id → this district's printed name (table printing first)."""
         from .series import is_table
-        shared = self.df.groupby("indicator_id")["district"].nunique()
-        plan = self.plan[self.plan["indicator_id"].map(shared) > 1]
+        plan = self.plan
         first = pd.concat([plan[is_table(plan)], plan[~is_table(plan)]]).drop_duplicates("indicator_id")
         return {iid: name_without_unit(n) for iid, n in zip(first["indicator_id"], first["indicator"])}
 
@@ -328,15 +340,17 @@ def prepare_report(district: str, end_year: int | None = None,
 # --------------------------------------------------------------------------- title and headline
 
 
-def title_html(rep: DistrictReport, data_version: str) -> str:
-    """The report heading: district, plan title, parameters and data version."""
-    esc = _html.escape
+def title_html(rep: DistrictReport, data_version: str = "") -> str:
+    """The report heading: title, plan (its printed title and years), what progress is judged
+    against, and the one line that says when the page was generated (the data version and the
+    sources are in the 数据说明 at the end, :func:`data_notes_html`)."""
+    from .pages import label_table
     d = rep.district
     scope = f"进展按 {rep.end_year} 年目标评估" if rep.end_year else "进展按各指标最后一个目标年评估"
-    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    return (f'<div class="kit-report kit-title"><h1>{esc(d.full_name)}制造业“腾笼换鸟、凤凰涅槃”指标报告</h1>'
-            f'<p class="sub">方案：{esc(d.plan_title)}（基期 {d.base_year} 年，目标至 {d.end_year} 年）</p>'
-            f'<p class="sub">{esc(scope)}；数据版本 <code>{esc(data_version)}</code>；生成于 {now}</p></div>')
+    return _render("title.html.j2",
+                   title=label_table("page")["report_title"].format(name=d.full_name),
+                   plan=f"{d.plan_title}（基期 {d.base_year} 年，目标至 {d.end_year} 年）",
+                   scope=scope, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
 def _names(rep: DistrictReport, ids: Iterable[str], limit: int = 4) -> str:
@@ -441,13 +455,22 @@ def headline_facts(rep: DistrictReport) -> list[str]:
 
 def facts_html(facts: Iterable[str]) -> str:
     """Sentences as a highlighted box with one bullet each (text escaped)."""
-    items = "".join(f"<li>{_html.escape(t)}</li>" for t in facts)
-    return f'<div class="kit-report kit-box"><ul>{items}</ul></div>'
+    return _render("facts.html.j2", facts=list(facts))
 
 
 def headline_html(rep: DistrictReport) -> str:
     """The headline facts as a highlighted box."""
     return facts_html(headline_facts(rep))
+
+
+def headline_display(rep: DistrictReport):
+    """The headline box as an IPython HTML object that also carries the facts as output
+    metadata (helpers.pages.HEADLINE_KEY), so the runner can put them in the index."""
+    from IPython.display import HTML
+
+    from .pages import HEADLINE_KEY
+    facts = headline_facts(rep)
+    return HTML(facts_html(facts), metadata={HEADLINE_KEY: facts})
 
 
 # --------------------------------------------------------------------------- indicator table
@@ -472,12 +495,14 @@ NARRATIVE_GROUP_ZH = "正文所列指标"
 
 
 def group_label(row) -> str:
-    """The group an indicator is shown under: its printed category (指标类别), else the table
-    it was printed in (Zhenhai's 表1 has no categories), else 正文所列指标 for the text."""
+    """The group an indicator is shown under: its printed category (指标类别) cleaned by
+    :func:`clean_label`; rows printed without one go under 主要指标 (Zhenhai's 表1), or under
+    正文所列指标 when they come from the text."""
     from .data import NARRATIVE_SECTION
-    if row["category"]:
-        return row["category"]
-    return NARRATIVE_GROUP_ZH if row["section"] == NARRATIVE_SECTION else row["section"]
+    clean, _ = clean_label(row["category"])
+    if clean:
+        return clean
+    return NARRATIVE_GROUP_ZH if row["section"] == NARRATIVE_SECTION else label_table("report")["uncategorised"]
 
 
 def status_badge(status: str) -> str:
@@ -510,17 +535,40 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
             row[f"{y}年"] = format_value(targ[y], unit) if y in targ else "—"
         if iid in growth.index:
             g = growth.loc[iid]
-            row["隐含年均变化"] = implied_change_text(g["rule"], g["implied_annual"],
-                                                g["change_per_year"], unit)
+            if g["rule"] == "stated_rate":
+                # a printed rate target shows the printed rate; the compounded mean is the
+                # labelled second figure
+                row["隐含年均变化"] = printed_rates_text(s)
+                span = f"{int(g['base_year']) + 1}–{int(g['end_year'])}"
+                single = row["隐含年均变化"].endswith("/年")
+                row["测算期间"] = span if single else \
+                    f"复合年均 {format_pct(g['implied_annual'])}/年，{span}"
+            else:
+                row["隐含年均变化"] = implied_change_text(g["rule"], g["implied_annual"],
+                                                    g["change_per_year"], unit)
+                row["测算期间"] = period_text(g)
             row["测算口径"] = RULE_SHORT_ZH[g["rule"]]
         else:
-            row["隐含年均变化"], row["测算口径"] = "—", "仅一个数值"
+            row["隐含年均变化"], row["测算期间"], row["测算口径"] = "—", "", "仅一个数值"
         row["进展状态"] = status_badge(status.get(iid, "no_data"))
-        row["牵头单位"] = first.loc[iid, "lead_agency"] or "—"
+        row["牵头单位"] = clean_label(first.loc[iid, "lead_agency"])[0] or "—"
         rows.append(row)
     cols = ["类别", "指标", "基期值", *[f"{y}年" for y in years], "隐含年均变化", "测算口径",
             "进展状态", "牵头单位"]
     return group_by_first_appearance(pd.DataFrame(rows, columns=cols), "类别")
+
+
+def period_text(g) -> str:
+    """The years an implied yearly change is computed over, from the growth_table row:
+    "2020–2025" from a printed base; "2021–2025（自首个目标）" when the series has no base and
+    starts from its first target; "2020–2025（自0起）" for a cumulative count from zero."""
+    span = f"{int(g['base_year'])}–{int(g['end_year'])}"
+    kind = str(g.get("base_kind", "baseline"))
+    if kind == "implicit_zero":
+        return span + "（自0起）"
+    if kind == "first_target":
+        return span + "（自首个目标）"
+    return span
 
 
 def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -534,15 +582,28 @@ def group_by_first_appearance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def indicator_table_html(rep: DistrictReport) -> str:
     """The indicator table as HTML, one group row per category."""
+    from markupsafe import Markup, escape
     t = indicator_table(rep)
     left = (note_html(f"另有 {len(rep.unusable)} 项指标的各处数值不一致，未列入本表（见“文件核查”）："
                       f"{_names(rep, rep.unusable, limit=len(rep.unusable))}。")
             if rep.unusable else "")
     if len(t) == 0:
         return note_html("方案未印可量化的指标（没有基期值或目标值），本节无内容。") + left
+    if not has_actuals(rep):
+        # every status would read 无数据: the column goes (section 七 says so) and the page
+        # keeps room for the target years
+        t = t.drop(columns=["进展状态"])
+    # the base year on its own line, so the column stays narrow on A4
+    t["基期值"] = [Markup('{}<span class="sub">（{}</span>').format(*v.split("（", 1)) if "（" in v
+                else escape(v) for v in t["基期值"]]
+    # the period (or the compounded mean of a printed rate) under the yearly change
+    t["隐含年均变化"] = [escape(v) + (Markup('<span class="sub">') + escape(p) + Markup("</span>") if p else "")
+                    for v, p in zip(t["隐含年均变化"], t.pop("测算期间"))]
+    if (t["牵头单位"] == "—").all():
+        t = t.drop(columns=["牵头单位"])  # the plan names no agencies (Zhenhai's tables)
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
-    return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"], raw=["进展状态"],
-                      nowrap=["测算口径", "进展状态"]) + left
+    return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"],
+                      raw=["进展状态", "基期值", "隐含年均变化"], nowrap=["测算口径", "进展状态"]) + left
 
 
 # --------------------------------------------------------------------------- charts
@@ -582,7 +643,7 @@ def fit_paths(rep: DistrictReport) -> pd.DataFrame:
 def fit_notes(rep: DistrictReport) -> dict[str, str]:
     """Per indicator, the milestone verdicts as a short chart label, e.g. ``2023超前 · 2025滞后``
     (超前 ahead of / 符合 on / 滞后 behind the smooth path)."""
-    short = {"ahead": "超前", "on_path": "符合", "behind": "滞后"}
+    short = label_table("milestone_short")
     notes: dict[str, str] = {}
     for iid, grp in rep.fit.groupby("indicator_id", sort=False):
         notes[iid] = " · ".join(f"{int(r['year'])}{short[r['status']]}" for _, r in grp.iterrows())
@@ -625,32 +686,139 @@ def trajectory_note_html(rep: DistrictReport) -> str:
                      f"没有轨迹可画，见上方指标一览：{_names(rep, left, limit=len(left))}。")
 
 
-def trajectory_figures(rep: DistrictReport, ncols: int = 4,
-                       max_panels: int = 12) -> list[tuple[str, object]]:
-    """Small-multiple trajectory charts as (title, Figure): base, targets, the milestone fit
-    path and any actual points, one figure per category (small consecutive categories share a
-    figure, their panel titles then start with the category in 〔〕)."""
+@dataclass
+class Chart:
+    """A report chart: its title (also the HTML heading above it), the Figure, and alt text
+    saying what it shows."""
+
+    title: str
+    figure: object
+    alt: str
+
+
+def behind_ids(rep: DistrictReport) -> list[str]:
+    """Series a reader should see first: a milestone behind the smooth path to the end
+    target, or actual progress that needs acceleration, is limited or goes backwards."""
+    late = set(rep.fit.loc[rep.fit["status"] == "behind", "indicator_id"]) if len(rep.fit) else set()
+    if len(rep.progress):
+        late |= set(rep.progress.loc[rep.progress["status"].isin(
+            ["needs_acceleration", "limited", "backwards"]), "indicator_id"])
+    return [i for i in charted_ids(rep) if i in late]
+
+
+def trajectory_charts(rep: DistrictReport, ids: Sequence[str] | None = None, *, ncols: int = 3,
+                      max_panels: int = 9, title: str | None = None) -> list[Chart]:
+    """Small-multiple trajectory charts (base, targets, the milestone fit path, actuals) of
+    ``ids`` (default: every charted series), one figure per category; small consecutive
+    categories share a figure, their panel titles then start with the category in 〔〕 and the
+    figure title counts them instead of running the category names together. ``title``
+    replaces the per-category titles (one figure for all ``ids``)."""
     from .plotting import trajectory_grid
     pts = chart_series(rep)
-    pts = pts[pts["indicator_id"].isin(charted_ids(rep))]
+    keep = charted_ids(rep) if ids is None else [i for i in ids if i in set(charted_ids(rep))]
+    pts = pts[pts["indicator_id"].isin(keep)]
     if len(pts) == 0:
         return []
     fits, notes = fit_paths(rep), fit_notes(rep)
     actual = rep.points[["indicator_id", "year", "value"]] if len(rep.points) else None
     cats = list(dict.fromkeys(pts["category"]))
     counts = pts.drop_duplicates("indicator_id")["category"].value_counts().to_dict()
+
+    def chunked(frame: pd.DataFrame) -> list[pd.DataFrame]:
+        order = list(dict.fromkeys(frame["indicator_id"]))
+        return [frame[frame["indicator_id"].isin(order[i:i + max_panels])]
+                for i in range(0, len(order), max_panels)]
+
+    # (title, points) per figure; no figure has more than max_panels panels (a page at most)
+    parts: list[tuple[str, pd.DataFrame]] = []
+    if title:  # one titled run of figures over the ids
+        subs = chunked(pts)
+        parts = [(title + (f"（{k}/{len(subs)}）" if len(subs) > 1 else ""), s)
+                 for k, s in enumerate(subs, 1)]
+    else:
+        for group in chart_groups(cats, counts, max_panels):
+            sub = pts[pts["category"].isin(group)]
+            if len(group) > 1:  # packed small categories: each panel names its category
+                sub = sub.assign(label="〔" + sub["category"] + "〕" + sub["label"])
+                parts.append((f"{rep.district.name} · {group[0]}等 {len(group)} 类", sub))
+                continue
+            subs = chunked(sub)  # a large category is split into numbered parts
+            parts += [(f"{rep.district.name} · {group[0]}"
+                       + (f"（{k}/{len(subs)}）" if len(subs) > 1 else ""), s)
+                      for k, s in enumerate(subs, 1)]
     out = []
-    for group in chart_groups(cats, counts, max_panels):
-        sub = pts[pts["category"].isin(group)]
-        if len(group) > 1:
-            sub = sub.assign(label="〔" + sub["category"].str.rstrip("。") + "〕" + sub["label"])
-        title = f"{rep.district.name} · " + "、".join(c.rstrip("。") for c in group)
-        out.append((title, trajectory_grid(sub, fits=fits, actuals=actual, notes=notes,
-                                           ncols=ncols, title=wrap_title(title))))
+    for head, sub in parts:
+        names = list(dict.fromkeys(sub["label"]))
+        alt = (f"{head}：{len(names)} 项指标的基期值、逐年目标和从起点到期末目标的平滑路径"
+               + ("及实际值" if actual is not None else "") + "，依次为" + "、".join(names))
+        fig = trajectory_grid(sub, fits=fits, actuals=actual, notes=notes, ncols=ncols,
+                              title=wrap_title(head))
+        out.append(Chart(head, fig, alt))
     return out
 
 
-def wrap_title(text: str, width: int = 60) -> str:
+def trajectory_figures(rep: DistrictReport, ncols: int = 3,
+                       max_panels: int = 9) -> list[tuple[str, object]]:
+    """:func:`trajectory_charts` of every charted series as (title, Figure) pairs."""
+    return [(c.title, c.figure) for c in trajectory_charts(rep, ncols=ncols, max_panels=max_panels)]
+
+
+def behind_charts(rep: DistrictReport) -> list[Chart]:
+    """One chart of the series behind their path (:func:`behind_ids`), [] when none is."""
+    ids = behind_ids(rep)
+    if not ids:
+        return []
+    return trajectory_charts(rep, ids, title=f"{rep.district.name} · 滞后于平滑路径的指标")
+
+
+def behind_note_html(rep: DistrictReport) -> str:
+    """What the body's trajectory section shows and where the rest is."""
+    ids = behind_ids(rep)
+    n = len(charted_ids(rep))
+    if not ids:
+        return note_html(f"本区没有中期目标落后于平滑路径的指标；全部 {n} 项指标的轨迹见附录。")
+    return note_html(f"以下 {len(ids)} 项指标的中期目标（或实际进展）落后于从起点到期末目标的平滑"
+                     f"路径：{_names(rep, ids, limit=len(ids))}。全部 {n} 项指标的轨迹见附录。")
+
+
+def pledge_chart(rep: DistrictReport) -> Chart | None:
+    """The pledges at a glance: each indicator's like-for-like multiple of its base by the end
+    target (bars, a dashed line at 2× = 翻一番), and — where the plan has 五跃升 — the implied
+    yearly growth against the pace doubling needs. Only like-for-like figures are drawn; an
+    indicator without a base is left out (the headline names it). None without pledges."""
+    from .plotting import ranking_chart
+    if rep.doubling is None or len(rep.doubling) == 0:
+        return None
+    d = rep.doubling[rep.doubling["lfl_multiple"].notna()]
+    if len(d) == 0:
+        return None
+    # drawn where the plan itself pledges 四倍增/五跃升 (a category of its tables); for other
+    # plans the headline's sentence on doubling is enough, a chart of every multiple is noise
+    if not (rep.plan["category"] == "四倍增").any():
+        return None
+    beilun_style = rep.leap is not None and len(rep.leap) and (rep.plan["category"] == "五跃升").any()
+    g1 = "四倍增：期末目标为基期的倍数（同口径）"
+    rows = [{"group": g1, "label": rep.name_of(r["indicator_id"]), "value": float(r["lfl_multiple"]),
+             "text": f"{r['lfl_multiple']:.2f}倍"} for _, r in d.iterrows()]
+    ref = {g1: (2.0, "翻一番")}
+    if beilun_style:
+        pace = float(rep.doubling["doubling_pace"].iloc[0])
+        g2 = "五跃升：隐含年均增速（%）"
+        for _, r in rep.leap[rep.leap["implied_annual"].notna()].iterrows():
+            inverse = "（按其倒数）" if r["rule"] == "reduction" else ""
+            rows.append({"group": g2, "label": rep.name_of(r["indicator_id"]) + inverse,
+                         "value": 100 * float(r["implied_annual"]), "text": ""})
+        ref[g2] = (100 * pace, f"翻番所需 {format_pct(pace)}/年")
+    frame = pd.DataFrame(rows)
+    fig = ranking_chart(frame, value="value", label="label", group="group", ncols=1,
+                        panel_size=(3.6, 0.36), left=2.6, label_width=14, title_width=30,
+                        value_format="{:.2f}", highlight=set(frame["label"]), reference=ref)
+    names = "、".join(f"{r['label']} {r['value']:.2f}" for r in rows)
+    return Chart(f"{rep.district.name} · 翻番与跃升", fig,
+                 f"{rep.district.name}各指标期末目标相对基期的倍数与隐含年均增速：{names}")
+
+
+def wrap_title(text: str, width: int = 34) -> str:
     """A figure title broken into lines of at most ``width`` characters."""
     from .plotting import wrap_label
     return wrap_label(text, width)
@@ -658,7 +826,8 @@ def wrap_title(text: str, width: int = 60) -> str:
 
 # --------------------------------------------------------------------------- audit
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "none": "—"}
+#: Chinese severity labels (labels file, [severity]).
+SEVERITY_ZH = label_table("severity")
 
 
 def audit_findings_table(rep: DistrictReport) -> pd.DataFrame:
@@ -699,7 +868,7 @@ def audit_html(rep: DistrictReport) -> str:
         kinds = "、".join(KIND_ZH.get(k, k) for k in dict.fromkeys(rep.findings["kind"]))
         return note_html(f"本区 {len(rep.findings)} 项核查全部通过（{kinds}）。") + summary
     return html_table(t, raw=["严重程度"], wrap=["说明"], quote=["原文"],
-                      caption=f"发现的问题（{len(t)} 项）") + summary
+                      nowrap=["核查类型", "年份"], caption=f"发现的问题（{len(t)} 项）") + summary
 
 
 # --------------------------------------------------------------------------- standing
@@ -838,6 +1007,28 @@ def standing_level_figure(rep: DistrictReport):
     return shared_levels_figure(levels, rep.slug)
 
 
+def standing_chart(rep: DistrictReport) -> Chart | None:
+    """:func:`standing_figure` with its title and alt text; None if there is nothing to draw."""
+    fig = standing_figure(rep)
+    if fig is None:
+        return None
+    data = shared_rates(rep.tidy, standing_table(rep)["_indicator_id"])
+    groups = "、".join(dict.fromkeys(data["group"]))
+    return Chart(f"{rep.district.name} · 与其他区比较", fig,
+                 f"各区在共同指标上的计划年均增速，{rep.district.name}以蓝色标出：{groups}")
+
+
+def standing_level_chart(rep: DistrictReport) -> Chart | None:
+    """:func:`standing_level_figure` with its title and alt text; None if there is nothing to draw."""
+    fig = standing_level_figure(rep)
+    if fig is None:
+        return None
+    st = standing_table(rep)
+    names = "、".join(dict.fromkeys(st.loc[st["_statistic"] == "level", "指标"]))
+    return Chart(f"{rep.district.name} · 同年水平比较", fig,
+                 f"各区在同一年份的指标数值，{rep.district.name}以蓝色标出：{names}")
+
+
 def standing_figure(rep: DistrictReport):
     """Bars of the planned annual growth on the shared indicators this district ranks on
     (rates only), this district highlighted; None if there is nothing to draw."""
@@ -960,3 +1151,184 @@ def progress_html(rep: DistrictReport) -> str:
             + unused_html
             + (note_html(f"无数据（{len(no_data)} 项，无公开发布或录入的实际值，不作推测）：{missing}")
                if len(no_data) else ""))
+
+
+# --------------------------------------------------------------------------- as printed
+
+#: Words printed before a number that belong to the target as the reader should see it.
+PREFIX_QUALIFIERS = ("不少于", "不低于", "超过", "突破", "至少", "每年")
+#: Words printed right after a number (and its unit) that belong to it.
+SUFFIX_QUALIFIERS = ("以上（含）", "以上(含)", "以上", "以内", "以下", "左右", "多")
+#: A label that is only a table's number (Zhenhai's category "表1"), not a category.
+_TABLE_LABEL = __import__("re").compile(r"^\s*(表|附件|附表)\s*[0-9一二三四五六七八九十]+\s*$")
+#: Marks and punctuation trimmed from the ends of a printed category or agency.
+_EDGE_MARKS = "*＊※△▲—－-–·•、，,；;：:。. \u3000\t"
+
+
+def printed_value(row) -> str:
+    """A value as the document prints it, qualifiers kept: the characters read (value_text)
+    with a qualifier printed right before (不少于, 突破, 每年…) or after (以上, 左右…) it in
+    the quote — "50家以上", "不少于60家", "每年100家以上"; value_text alone when the quote
+    has none, the formatted value when nothing was recorded."""
+    vt = "" if is_missing(row.get("value_text")) else str(row.get("value_text")).strip()
+    if not vt:
+        return format_value(row["value"], row["unit"])
+    quote = "" if is_missing(row.get("quote")) else str(row.get("quote"))
+    i = quote.find(vt)
+    if i < 0:
+        return vt
+    before, after = quote[:i].rstrip(), quote[i + len(vt):]
+    pre = next((q for q in PREFIX_QUALIFIERS if before.endswith(q)), "")
+    post = next((q for q in SUFFIX_QUALIFIERS if after.startswith(q)), "")
+    return f"{pre}{vt}{post}"
+
+
+def clean_label(text) -> tuple[str, str]:
+    """A printed category or lead agency cleaned for display: a bare table number ("表1") is
+    no category; footnote marks ("*") and stray punctuation ("——", trailing "。") at either
+    end are dropped. Returns (clean text, what was dropped, "" if nothing) so the report can
+    say how it read the document."""
+    raw = "" if is_missing(text) else str(text)
+    if _TABLE_LABEL.match(raw):
+        return "", raw.strip()
+    clean = raw.strip(_EDGE_MARKS)
+    # keep a closing bracket or quote that belongs to the text
+    dropped = raw.replace(clean, "", 1).strip() if clean != raw.strip() else ""
+    return clean, dropped
+
+
+def cleaning_notes(rep: DistrictReport) -> list[str]:
+    """Sentences on how printed categories and agencies were read for display (for the
+    数据说明): which marks and table numbers were dropped, how often."""
+    from collections import Counter
+
+    from .series import is_table
+    notes = []
+    tab = rep.plan[is_table(rep.plan)]
+    bare = tab[tab["category"].fillna("").astype(str).str.strip() == ""]
+    if len(bare):
+        where = "、".join(dict.fromkeys(bare["section"].astype(str)))
+        notes.append(f"{where}的 {len(bare)} 个数值原文未印类别，归入“"
+                     f"{label_table('report')['uncategorised']}”（不以表格编号作类别）")
+    for col, what in (("category", "类别"), ("lead_agency", "牵头单位")):
+        dropped: Counter = Counter()
+        for v in rep.plan[col].dropna().astype(str).unique():
+            clean, gone = clean_label(v)
+            if gone:
+                n = int((rep.plan[col] == v).sum())
+                dropped["表格编号" if not clean else gone] += n
+        for mark, n in dropped.items():
+            if mark == "表格编号":
+                notes.append(f"{what}栏印作表格编号（如“表1”）的 {n} 个数值，归入“"
+                             f"{label_table('report')['uncategorised']}”")
+            else:
+                notes.append(f"{what}首尾的“{mark}”（{n} 个数值，原文未说明含义）未显示，文字照原文")
+    return notes
+
+
+# --------------------------------------------------------------------------- narrative targets
+
+def narrative_rows(rep: DistrictReport) -> pd.DataFrame:
+    """The district's narrative (正文) values, in document order."""
+    from .series import is_narrative
+    plan = rep.plan
+    n = plan[is_narrative(plan)]
+    if "source_line" in n.columns:
+        n = n.sort_values(["source_line", "year"], kind="stable")
+    return n
+
+
+def narrative_agreement(rep: DistrictReport, row) -> tuple[str, str]:
+    """How a narrative value compares with the district's tables: (key, Chinese text) with key
+    agrees | differs | not_comparable | table_only. A lower bound (以上…) the table exceeds is
+    a difference the text explains, not a contradiction."""
+    from .audit import is_lower_bound
+    from .series import is_table, same_value
+    plan = rep.plan
+    t = plan[is_table(plan) & (plan["indicator_id"] == row["indicator_id"])]
+    texts = label_table("agreement")
+    if len(t) == 0:
+        return "table_only", texts["table_only"]
+    same = t[t["year"].astype(int) == int(row["year"])]
+    if len(same) == 0:
+        years = "、".join(str(y) for y in sorted(t["year"].astype(int).unique()))
+        return "not_comparable", f"{texts['not_comparable']}（表列 {years} 年）"
+    tv, tu = float(same["value"].iloc[0]), str(same["unit"].iloc[0])
+    if tu == str(row["unit"]) and same_value(float(row["value"]), tv):
+        return "agrees", texts["agrees"]
+    table_text = format_value(tv, tu)
+    if tu == str(row["unit"]) and is_lower_bound(row) and tv > float(row["value"]):
+        return "differs", f"{texts['differs']}：表格为 {table_text}（正文为下限，表格更高）"
+    return "differs", f"{texts['differs']}：表格为 {table_text}"
+
+
+def narrative_table(rep: DistrictReport) -> pd.DataFrame:
+    """Every narrative (正文) value of the district: 类别 (group), 指标 (as printed), 年份,
+    数值 (as printed, qualifiers kept), 与表格 (badge), 原文 (the quote)."""
+    rows = []
+    for _, r in narrative_rows(rep).iterrows():
+        key, text = narrative_agreement(rep, r)
+        cat, _ = clean_label(r["category"])
+        role = "基期" if r["role"] == "baseline" else "目标"
+        rows.append({"类别": cat or label_table("report")["uncategorised"],
+                     "指标": name_without_unit(str(r["indicator"])),
+                     "年份": f"{int(r['year'])}年{role}", "数值": printed_value(r),
+                     "与表格": badge(text, f"agree-{'yes' if key == 'agrees' else 'no' if key == 'differs' else 'none'}"),
+                     "原文": str(r["quote"])})
+    cols = ["类别", "指标", "年份", "数值", "与表格", "原文"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return group_by_first_appearance(frame, "类别") if len(frame) else frame
+
+
+def narrative_html(rep: DistrictReport) -> str:
+    """The narrative targets table with a count line, or a note that the plan prints none."""
+    t = narrative_table(rep)
+    if len(t) == 0:
+        return note_html("本区方案的量化目标全部印在表格（任务清单）中，正文没有另列数值。")
+    keys = [narrative_agreement(rep, r)[0] for _, r in narrative_rows(rep).iterrows()]
+    from collections import Counter
+    c = Counter(keys)
+    head = (f"正文共印 {len(t)} 个数值：与表格一致 {c['agrees']} 个，与表格不同 {c['differs']} 个，"
+            f"表格无同年数值 {c['not_comparable']} 个，仅见于正文 {c['table_only']} 个。")
+    return note_html(head) + html_table(t, group="类别", raw=["与表格"], wrap=["指标"],
+                                        quote=["原文"], nowrap=["年份", "数值"])
+
+
+# --------------------------------------------------------------------------- data notes
+
+def data_notes(rep: DistrictReport, data_version: str) -> list[tuple[str, str]]:
+    """The 数据说明 at the end of the report, as (term, explanation) pairs: the plan and its
+    documents (title, 文号, date where the registry has them), the files each value was read
+    from, values drafted by the prose extractor and not yet reviewed, values entered from a
+    web page, how printed labels were cleaned, and the data version."""
+    d = rep.district
+    notes = [("方案", f"{d.plan_title}（基期 {d.base_year} 年，目标至 {d.end_year} 年）")]
+    for doc in getattr(d, "documents", None) or ():
+        get = (doc.get if isinstance(doc, dict) else lambda k, _d=doc: getattr(_d, k, None))
+        parts = [str(get(k)) for k in ("title", "doc_no", "date") if get(k)]
+        if parts:
+            notes.append(("文件", "，".join(parts)))
+    plan = rep.plan
+    for f, grp in plan.groupby("source_file", sort=False):
+        sections = "、".join(dict.fromkeys(grp["section"].astype(str)))
+        notes.append(("来源", f"{f}：{len(grp)} 个数值（{sections}），每个数值附原文引文"))
+    if "review" in plan.columns:
+        drafted = plan[plan["review"].astype(str) == "drafted"]
+        if len(drafted):
+            names = "、".join(dict.fromkeys(drafted["indicator"].astype(str)))
+            notes.append(("待复核", f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核：{names}"))
+    if "source_url" in plan.columns:
+        entered = plan[plan["source_url"].fillna("").astype(str) != ""]
+        for (title, url), grp in entered.groupby(
+                [entered.get("source_title", pd.Series("", index=entered.index)).fillna(""),
+                 entered["source_url"]], sort=False):
+            notes.append(("网页录入", f"{len(grp)} 个数值录自网页 {title} {url}".strip()))
+    for text in cleaning_notes(rep):
+        notes.append(("读法", text))
+    notes.append(("数据版本", f"{data_version}（指标数据表的校验值：两份报告此值相同，所用数据即相同）"))
+    return notes
+
+
+def data_notes_html(rep: DistrictReport, data_version: str) -> str:
+    """The 数据说明 as a definition list (templates/notes.html.j2)."""
+    return _render("notes.html.j2", notes=data_notes(rep, data_version))

@@ -14,19 +14,22 @@ district of the run prints no targets for, an --output-dir that is a file, a mis
 file + rename, so a failed run never clobbers the last good report):
 
 * ``reports/<district>.ipynb`` — the executed notebook (parameters injected by papermill);
-* ``reports/<district>.html``  — rendered without code or prompts (nbconvert lab template,
-  charts embedded as PNG), the parameters cells removed;
+* ``reports/<district>.html``  — rendered for readers by :mod:`helpers.pages` (the kit's
+  nbconvert template: no code, prompts, parameter cells or scripts; stylesheets, font and
+  charts inlined, so it works offline);
+* ``reports/<district>.pdf``   — the same page on A4 (WeasyPrint, print stylesheet);
 * ``reports/<district>.json``  — the run record (status, seconds, timestamp, data version,
-  ``refreshed``);
+  ``refreshed``, headline);
 
-and finally ``reports/index.html`` (Chinese) listing every district with a report in the
-folder — this run's, and the others from their latest run records (so ``make report
-DISTRICT=ouhai`` keeps the other districts listed, marked as not refreshed). A failed district
-leaves its executed notebook (with the error) in ``reports/<district>.failed.ipynb`` and its
-record in ``<district>.failed.json``; the others carry on, and the terminal shows the failing
-cell with its exception type and message. Reports run in parallel (``--jobs``, default: number
-of CPUs, at most the number of districts), each in a worker process of its own process group;
-a kernel start that loses a port race is retried once.
+and finally ``reports/index.html`` (Chinese, for readers) with each district's headline facts
+and links to its HTML and PDF, listing every district with a report in the folder — this run's,
+and the others from their latest run records (so ``make report DISTRICT=ouhai`` keeps the other
+districts listed, marked as not refreshed). A failed district leaves its executed notebook (with
+the error) in ``reports/<district>.failed.ipynb`` and its record in ``<district>.failed.json``;
+the others carry on, and the terminal shows the failing cell with its exception type and
+message. Reports run in parallel (``--jobs``, default: number of CPUs, at most the number of
+districts), each in a worker process of its own process group; a kernel start that loses a port
+race is retried once.
 
 Ctrl-C (SIGINT) or SIGTERM: no further district starts, every worker and every kernel it
 started is stopped (none is left running), and reports/ stays consistent: each district has
@@ -49,15 +52,14 @@ papermill reads JSON notebooks only, so convert the percent script first::
 
 (``-p end_year 2023``, ``-p actuals_path /path/actuals.csv`` and ``-p method unsd`` are the
 other parameters. MPLBACKEND must not be set to Agg in the kernel's environment, or the charts
-vanish. This route does not embed the CJK web font in the HTML; ``python -m helpers.runner``
-does, so its pages show Chinese even on machines without a CJK font.)
+vanish. This route uses nbconvert's own template, which loads scripts from a CDN and embeds no CJK
+font; ``python -m helpers.runner`` renders the offline page and the PDF.)
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import datetime as _dt
-import html
 import json
 import math
 import os
@@ -72,7 +74,7 @@ from . import paths
 from .districts import DISTRICTS, resolve_district
 from .errors import KitError, UnknownDistrictError
 from .files import atomic_write
-from .fonts import embed_web_font
+from .pages import HIDDEN_CELL_TAGS, headline_of, label_table  # noqa: F401 (HIDDEN_CELL_TAGS: API)
 
 #: The report template (jupytext percent script with a ``parameters`` cell).
 REPORT_NOTEBOOK = paths.NOTEBOOK_DIR / "district_report.py"
@@ -80,12 +82,10 @@ REPORT_NOTEBOOK = paths.NOTEBOOK_DIR / "district_report.py"
 KERNEL_NAME = "python3"
 #: Default per-cell execution timeout, seconds.
 DEFAULT_CELL_TIMEOUT = 600
-#: Cells with these tags are dropped from the HTML (papermill's parameter cells, helpers' own).
-HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell")
 #: Messages of errors that mean the kernel failed to start (port races), worth one retry.
 KERNEL_START_ERRORS = ("Address already in use", "Kernel didn't respond", "Kernel died before replying",
                        "ZMQError", "Kernel died", "DeadKernelError")
-STATUS_ZH = {"ok": "成功", "failed": "失败", "interrupted": "已中断"}
+STATUS_ZH = label_table("run_status")
 #: Seconds a worker gets to stop after SIGTERM before its process group is killed.
 STOP_GRACE_SECONDS = 5.0
 #: Progress methods the report notebook knows (helpers.progress.METHODS).
@@ -93,6 +93,11 @@ METHODS = ("opensdg", "unsd")
 #: Run records a district may have in the output folder: last good run, last failed run,
 #: last interrupted run (the latest by ``started`` is the district's state).
 RECORD_SUFFIXES = {"ok": ".json", "failed": ".failed.json", "interrupted": ".interrupted.json"}
+
+
+def report_title(name: str) -> str:
+    """The report's title for a district's Chinese name (labels file)."""
+    return label_table("page")["report_title"].format(name=name)
 
 
 @dataclass
@@ -112,6 +117,7 @@ class RunResult:
     #: interrupted, or the district was not part of this run (its row in the index comes from
     #: its earlier run record). The index should say 未更新 for these.
     refreshed: bool = True
+    headline: list[str] = field(default_factory=list)  # the report's headline facts (index)
 
     @property
     def ok(self) -> bool:
@@ -207,31 +213,17 @@ def report_parameters(district: str, end_year: int | None = None,
 
 
 def render_html(nb, title: str) -> str:
-    """HTML of an executed notebook for readers: lab template, no code, no prompts, no parameter
-    cells (markdown is rendered as output, so no input area remains); matplotlib figures are inlined as ``data:image/png;base64`` by the template, and a
-    subset of the packaged CJK font is embedded so the Chinese renders on any machine."""
-    import copy
+    """HTML of an executed notebook for readers (helpers.pages.report_page): no code, prompts
+    or parameter cells, the kit's stylesheets and the CJK font inlined, charts as PNG, nothing
+    fetched from the network, byte-identical on re-render apart from the generation time."""
+    from .pages import report_page
+    return report_page(nb, title)
 
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    from nbformat.v4 import new_code_cell, new_output
-
-    nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells
-                if not set(c.get("metadata", {}).get("tags", [])) & set(HIDDEN_CELL_TAGS)]
-    # markdown cells become output-only cells, so the page has no input areas at all
-    nb.cells = [new_code_cell("", outputs=[new_output("display_data",
-                                                      data={"text/markdown": c.source})])
-                if c.cell_type == "markdown" else c for c in nb.cells]
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS),
-                                                         enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    import re
-    body = re.sub(r"<html(?: lang=\"[^\"]*\")?>", '<html lang="zh-CN">', body, count=1)
-    return embed_web_font(body)
+def render_pdf(page: str) -> bytes:
+    """The A4 PDF of a rendered report page (helpers.pages.pdf_bytes, WeasyPrint)."""
+    from .pages import pdf_bytes
+    return pdf_bytes(page)
 
 
 def execute(notebook: str | Path, output: str | Path, parameters: dict, *,
@@ -290,9 +282,12 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
         result.attempts = execute(notebook, tmp, params, cell_timeout=cell_timeout,
                                   log_path=log_path, retries=retries)
         executed = nbformat.read(tmp, as_version=4)
-        page = render_html(executed, f"{d.name}制造业“腾笼换鸟、凤凰涅槃”指标报告")
+        page = render_html(executed, report_title(d.name))
+        pdf = render_pdf(page)
+        result.headline = headline_of(executed)
         with _signals_deferred():  # all new files or none: an interrupt waits for this block
             atomic_write(out / f"{d.slug}.html", page)
+            atomic_write(out / f"{d.slug}.pdf", pdf)
             os.replace(tmp, out / f"{d.slug}.ipynb")
             for stale in (f"{d.slug}.failed.ipynb", f"{d.slug}.failed.json",
                           f"{d.slug}.interrupted.json"):
@@ -300,7 +295,8 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
                     (out / stale).unlink()
             result.status = "ok"
             result.refreshed = True
-            result.files = {"html": f"{d.slug}.html", "ipynb": f"{d.slug}.ipynb"}
+            result.files = {"html": f"{d.slug}.html", "pdf": f"{d.slug}.pdf",
+                            "ipynb": f"{d.slug}.ipynb"}
             result.seconds = round(time.perf_counter() - t0, 2)
             atomic_write(out / f"{d.slug}.json",
                          json.dumps(asdict(result), ensure_ascii=False, indent=1))
@@ -783,65 +779,50 @@ def index_results(output_dir: Path, results: list[RunResult]) -> list[RunResult]
 
 
 def index_html(output_dir: Path, results: list[RunResult]) -> str:
-    """The Chinese index page: one row per district of this run (and, for a district that failed
-    now, a link to its last good report if one is still there)."""
-    esc = html.escape
-    now = _dt.datetime.now().isoformat(sep=" ", timespec="seconds")
-    rows = []
+    """The reader's index page (template ``templates/index.html.j2``): one entry per district of
+    this run with its headline facts and links to the HTML and PDF. A district that failed now
+    links its last good report, if one is still there, with a note saying it was not refreshed
+    (the error is named; run times and notebooks stay in the run records, not on this page)."""
+    from .pages import index_page
+    output_dir = Path(output_dir)
+    texts = label_table("index")
+    entries = []
     for r in results:
-        name = esc(r.district_name)
+        d = DISTRICTS[r.district]
+        entry = {"name": r.district_name, "city": d.city, "plan": d.plan_title, "html": "",
+                 "pdf": "", "facts": list(r.headline), "note": ""}
         if r.ok:
-            link = f'<a href="{esc(r.files["html"])}">{name}</a>'
-            note = f'<a href="{esc(r.files["ipynb"])}">执行后的笔记本</a>'
+            entry["html"] = r.files.get("html", "")
+            entry["pdf"] = r.files.get("pdf", "")
+            if not r.refreshed:  # not part of this run: its earlier report, said so
+                entry["note"] = texts["earlier_run"].format(
+                    when=str(r.started).replace("T", " "))
         else:
             prev = previous_record(output_dir, r.district)
-            link = name
-            note = f'<span class="err">{esc(r.error)}</span>'
-            if "failed" in r.files:
-                note += f'；<a href="{esc(r.files["failed"])}">出错的笔记本</a>'
             if prev and (output_dir / f"{r.district}.html").exists():
-                note += (f'；<a href="{esc(r.district)}.html">上次成功的报告</a>'
-                         f'（{esc(str(prev.get("started", "")).replace("T", " "))}，'
-                         f'数据版本 {esc(str(prev.get("data_version", "")))}）')
-        rows.append(
-            f'<tr class="{r.status}"><td>{link}</td><td>{esc(DISTRICTS[r.district].city)}</td>'
-            f'<td class="st">{STATUS_ZH[r.status]}</td><td class="num">{r.seconds:.1f}</td>'
-            f'<td>{esc(r.started.replace("T", " "))}</td><td><code>{esc(r.data_version)}</code></td>'
-            f'<td>{note}</td></tr>')
-    n_ok = sum(r.ok for r in results)
+                entry["html"] = f"{r.district}.html"
+                if (output_dir / f"{r.district}.pdf").exists():
+                    entry["pdf"] = f"{r.district}.pdf"
+                entry["facts"] = list(prev.get("headline") or [])
+                when = str(prev.get("started", "")).replace("T", " ")
+                entry["note"] = texts["not_refreshed"].format(error=r.error, when=when)
+            else:
+                entry["note"] = texts["failed_no_report"].format(error=r.error)
+        entries.append(entry)
     versions = sorted({r.data_version for r in results})
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>制造业“腾笼换鸟、凤凰涅槃”指标报告 · 索引</title>
-<style>
-body {{ max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.6; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: .45em .7em; text-align: left; vertical-align: top; }}
-th {{ background: #f3f5f8; }}
-td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-tr.ok td.st {{ color: #1a7f37; font-weight: 600; }}
-tr.failed td.st, .err {{ color: #b42318; }}
-.meta {{ color: #555; }}
-</style></head>
-<body>
-<h1>制造业“腾笼换鸟、凤凰涅槃”指标报告</h1>
-<p class="meta">共 {len(results)} 个区，成功 {n_ok} 个，失败 {len(results) - n_ok} 个。
-生成时间 {esc(now)}；数据版本 <code>{esc("、".join(versions))}</code>。
-每份报告由 papermill 执行 <code>notebooks/district_report.py</code> 生成。</p>
-<table>
-<thead><tr><th>报告</th><th>所属市</th><th>状态</th><th>用时（秒）</th><th>开始时间</th><th>数据版本</th><th>说明</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
+    for r in results:
+        if not r.ok:
+            prev = previous_record(output_dir, r.district) or {}
+            if prev.get("data_version"):
+                versions = sorted(set(versions) | {str(prev["data_version"])})
+    now = _dt.datetime.now().isoformat(sep=" ", timespec="seconds")
+    return index_page(entries, generated=now, data_versions=versions)
 
 
 def write_index(output_dir: Path, results: list[RunResult]) -> Path:
     """Write ``index.html`` for this run's results (atomically) and return its path."""
     path = Path(output_dir) / "index.html"
-    atomic_write(path, embed_web_font(index_html(Path(output_dir), results)))
+    atomic_write(path, index_html(Path(output_dir), results))
     return path
 
 

@@ -182,7 +182,7 @@ def test_failed_run_keeps_the_previous_good_report(tmp_path):
     assert (tmp_path / "beilun.html").read_text(encoding="utf-8") == "<p>last good report</p>"
     assert (tmp_path / "beilun.failed.ipynb").exists()
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "本次未能更新（AnalysisError" in index and "2025-01-01 00:00:00 生成的上一版报告" in index
+    assert "本次失败，未能更新（AnalysisError" in index and "2025-01-01 00:00:00 生成的上一版报告" in index
     assert '<a href="beilun.html">北仑区</a>' in index and "previous" in index
 
 

@@ -112,7 +112,7 @@ def test_index_is_for_readers_headline_links_and_stale_reports(tmp_path):
     assert '<a href="beilun.html">北仑区</a>' in page and '<a href="beilun.pdf">PDF（A4）</a>' in page
     assert "<li>量化指标 41 项（表格所列）</li>" in page and "<li>量化指标 30 项</li>" in page
     assert '<a href="yinzhou.html">鄞州区</a>' in page and '<a href="yinzhou.pdf">' in page
-    assert "本次未能更新（AnalysisError: no rows），以下为 2024-12-31 23:00:00 生成的上一版报告" in page
+    assert "本次失败，未能更新（AnalysisError: no rows），以下为 2024-12-31 23:00:00 生成的上一版报告" in page
     assert "abc123def456" in page and "0ldv3rs10n" in page  # the data versions, in the footer
     for scaffolding in ("papermill", ".ipynb", "notebooks/", "用时", "5.3"):
         assert scaffolding not in page, scaffolding
@@ -122,7 +122,7 @@ def test_index_escapes_and_fetches_nothing(tmp_path):
     bad = _result("ouhai", "failed", error="ValueError: <script>alert(1)</script>")
     page = runner.index_html(tmp_path, [bad])
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "本次生成失败" in page
+    assert "本次失败（" in page
     assert remote_urls(page) == []
 
 
@@ -296,7 +296,8 @@ def test_index_keeps_districts_of_earlier_runs_from_their_records(tmp_path):
     page = runner.index_html(out, rows)
     assert '<a href="beilun.html">北仑区</a>' in page and '<a href="ouhai.html">瓯海区</a>' in page
     assert "zhenhai.html" not in page and "ValueError: x" in page
-    assert '<a href="yinzhou.html">上次成功的报告</a>' in page
+    # its last good report stays linked, with a note that this run could not refresh it
+    assert '<a href="yinzhou.html">鄞州区</a>' in page and "未能更新" in page
 
 
 def _index_links(out):
@@ -391,7 +392,7 @@ def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_pat
             assert f"批处理被 {signame} 中断" in r["error"] and "报告未更新" in r["error"]
             for kept in (f"{slug}.html", f"{slug}.ipynb", f"{slug}.json"):
                 assert (out / kept).read_bytes() == before[kept], kept
-            assert f'<a href="{slug}.html">上次成功的报告</a>' in page
+            assert f'<a href="{slug}.html">{d.name}</a>' in page and "未能更新" in page
         else:  # finished before the signal: all of its new files are in place
             r = json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))
             assert r["status"] == "ok" and r["refreshed"] is True and r["started"] > "2025"

@@ -235,8 +235,9 @@ def test_rows_without_category_or_agency(shape_report):
     from helpers import report
     rep = shape_report("no_category")
     t = report.indicator_table(rep)
-    assert set(t["类别"]) == {"表1"} and set(t["牵头单位"]) == {"—"}
-    assert set(report.chart_series(rep)["category"]) == {"表1"}
+    # a table label such as 表1 is scaffolding, not a category (issue 11): the rows go under 主要指标
+    assert set(t["类别"]) == {"主要指标"} and set(t["牵头单位"]) == {"—"}
+    assert set(report.chart_series(rep)["category"]) == {"主要指标"}
 
 
 def test_no_plan_rows_is_a_clear_error(monkeypatch):

@@ -553,8 +553,8 @@ def indicator_table(rep: DistrictReport) -> pd.DataFrame:
         row["进展状态"] = status_badge(status.get(iid, "no_data"))
         row["牵头单位"] = clean_label(first.loc[iid, "lead_agency"])[0] or "—"
         rows.append(row)
-    cols = ["类别", "指标", "基期值", *[f"{y}年" for y in years], "隐含年均变化", "测算口径",
-            "进展状态", "牵头单位"]
+    cols = ["类别", "指标", "基期值", *[f"{y}年" for y in years], "隐含年均变化", "测算期间",
+            "测算口径", "进展状态", "牵头单位"]
     return group_by_first_appearance(pd.DataFrame(rows, columns=cols), "类别")
 
 

@@ -805,9 +805,10 @@ def index_html(output_dir: Path, results: list[RunResult]) -> str:
                     entry["pdf"] = f"{r.district}.pdf"
                 entry["facts"] = list(prev.get("headline") or [])
                 when = str(prev.get("started", "")).replace("T", " ")
-                entry["note"] = texts["not_refreshed"].format(error=r.error, when=when)
+                entry["note"] = texts["not_refreshed"].format(status=STATUS_ZH[r.status], error=r.error,
+                                                             when=when)
             else:
-                entry["note"] = texts["failed_no_report"].format(error=r.error)
+                entry["note"] = texts["failed_no_report"].format(status=STATUS_ZH[r.status], error=r.error)
         entries.append(entry)
     versions = sorted({r.data_version for r in results})
     for r in results:

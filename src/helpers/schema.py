@@ -22,10 +22,12 @@ def _text(*checks, nonempty: bool = True) -> pa.Column:
     return pa.Column(str, checks=[*extra, *checks], nullable=False)
 
 
-INDICATOR_SCHEMA = pa.DataFrameSchema(
+def indicator_schema(districts) -> pa.DataFrameSchema:
+    """The schema for a table of these districts (slug → District)."""
+    return pa.DataFrameSchema(
     {
-        "district": _text(pa.Check.isin(list(DISTRICTS))),
-        "district_name": _text(pa.Check.isin([d.name for d in DISTRICTS.values()])),
+        "district": _text(pa.Check.isin(list(districts))),
+        "district_name": _text(pa.Check.isin([d.name for d in districts.values()])),
         "indicator": _text(),
         "indicator_id": _text(pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
         "category": _text(nonempty=False),
@@ -48,9 +50,14 @@ INDICATOR_SCHEMA = pa.DataFrameSchema(
     unique=KEY,
     report_duplicates="all",
     name="indicators",
-)
+    )
 
 
-def validate(df):
-    """Validate an indicator table; raises pandera's SchemaErrors listing every failure."""
-    return INDICATOR_SCHEMA.validate(df, lazy=True)
+INDICATOR_SCHEMA = indicator_schema(DISTRICTS)
+
+
+def validate(df, districts=None):
+    """Validate an indicator table (against the registered districts, or ``districts``);
+    raises pandera's SchemaErrors listing every failure."""
+    schema = INDICATOR_SCHEMA if districts is None else indicator_schema(districts)
+    return schema.validate(df, lazy=True)

@@ -81,6 +81,13 @@ def reading_to_row(r: Reading, documents: dict[str, RawDocument]) -> dict:
     }
 
 
+def _tag(problems: list, start: int, slug: str) -> None:
+    """Mark problems[start:] as belonging to a district (``check <slug>`` filters on it)."""
+    for p in problems[start:]:
+        if getattr(p, "district", None) is None:
+            p.district = slug
+
+
 def nearest_ids(catalogue: dict, indicator_id: str, name: str = "", n: int = 3) -> list[str]:
     """Catalogue ids nearest to an unknown id (by spelling) and to the printed name."""
     ids = difflib.get_close_matches(indicator_id, list(catalogue), n=n, cutoff=0.5)
@@ -114,18 +121,20 @@ def attach_catalogue(rows: list[dict], registry: dict[str, District],
         entry = catalogue.get(row["indicator_id"])
         where = row.get("curated_file") or row["source_file"]
         line = row.get("curated_line") or row["source_line"]
+        n_before = len(found)
         if entry is None:
             near = nearest_ids(catalogue, row["indicator_id"], row["indicator"])
             found.append(SourceError(
                 f"indicator_id {row['indicator_id']!r} is not in data/catalogue/indicators.csv"
                 + (f"; nearest: {', '.join(near)}" if near else "")
                 + "; use one of these or add the id to the catalogue", where, line))
-            continue
-        if entry["unit"] != row["unit"]:
+        elif entry["unit"] != row["unit"]:
             found.append(UnknownUnitError(
                 f"{row['indicator_id']}: unit {row['unit']!r} does not match the catalogue "
                 f"unit {entry['unit']!r}; {unit_advice(row['unit'], entry, catalogue)}",
                 where, line))
+        _tag(found, n_before, row["district"])
+        if len(found) > n_before:
             continue
         row["measure"], row["direction"] = entry["measure"], entry["direction"]
         row["district_name"] = registry[row["district"]].name
@@ -156,6 +165,7 @@ def check_agreement(rows: list[dict], problems: list | None = None) -> int:
                 f"{row['indicator_id']} {row['year']} {row['role']}: {row['value_text']!r} here but "
                 f"{first['value_text']!r} in {first['source_file']} line {first['source_line']}",
                 row["source_file"], row["source_line"])
+            exc.district = row["district"]
             if problems is None:
                 raise exc
             problems.append(exc)
@@ -176,6 +186,7 @@ def check_duplicates(rows: list[dict], problems: list | None = None) -> list[dic
                                     f"{row['indicator_id']} {row['year']} from the same quote",
                                     row.get("curated_file") or row["source_file"],
                                     row.get("curated_line") or row["source_line"])
+                exc.district = row["district"]
                 if problems is None:
                     raise exc
                 problems.append(exc)
@@ -218,6 +229,7 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
     documents: dict[str, RawDocument] = {}
     owners: dict[str, str] = {}
     for d in registry.values():
+        start = len(problems)
         for reg in d.documents:
             path = raw_dir / reg.file
             if reg.file in owners:
@@ -236,6 +248,7 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
                     f"the original, or if the document was legitimately replaced, re-register "
                     f"it with `{REREGISTER.format(slug=d.slug)}`", path))
             documents[reg.file] = RawDocument(path)
+        _tag(problems, start, d.slug)
     for path in sorted(raw_dir.glob("*.txt")):
         if path.name not in owners:
             problems.append(SourceError(
@@ -245,10 +258,12 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
     for d in registry.values():
         for reg in d.documents:
             if reg.file in documents and reg.tables and owners.get(reg.file) == d.slug:
+                start = len(problems)
                 try:
                     rows += _table_rows(documents[reg.file], d, problems)
                 except KitError as exc:  # unreadable text
                     problems.append(exc)
+                _tag(problems, start, d.slug)
     readers: dict[str, set[str]] = {}
     for d in registry.values():
         for reg in d.extractions:
@@ -267,6 +282,7 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
             problems.append(SourceError(
                 "not listed under [[entries]] by any district in data/districts/", path))
     for d in registry.values():
+        start = len(problems)
         for reg in d.entries:
             path = raw_dir / reg.file
             if not path.exists():
@@ -281,6 +297,7 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
             got, found = read_entries_checked(path, d)
             rows += got
             problems += found
+        _tag(problems, start, d.slug)
     return rows, problems, documents
 
 
@@ -308,6 +325,7 @@ def check_counts(rows: list[dict], registry: dict[str, District], problems: list
                     f"data/districts/{d.slug}.toml ({reg.rows - got} missing); fix the file "
                     f"(see the problems above), or if rows were removed on purpose record the "
                     f"new count with `{REREGISTER.format(slug=d.slug)}`", reg.file))
+                problems[-1].district = d.slug
 
 
 def collect(raw_dir: Path | None = None, registry: dict[str, District] | None = None,

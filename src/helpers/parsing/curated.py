@@ -134,6 +134,8 @@ def read_curated_checked(path: Path, documents: dict[str, RawDocument], registry
     for raw in raw_rows:
         line = raw.pop("_line")
         row, found = _check_row(raw, path, line, documents, registry, readers)
+        for p in found:
+            p.district = raw["district"]
         problems += found
         if row is not None:
             rows.append(row)

@@ -340,6 +340,8 @@ def collect(raw_dir: Path | None = None, registry: dict[str, District] | None = 
     rows = check_duplicates(rows, problems)
     rows = attach_catalogue(rows, registry, problems)
     check_agreement(rows, problems)
+    # by file and line, so a file's problems read top to bottom
+    problems.sort(key=lambda p: (getattr(p, "file", None) or "", getattr(p, "line", None) or 0))
     if counts:
         check_counts(rows, registry, problems)
     if problems:

@@ -198,6 +198,8 @@ def _read_text(path: Path) -> str:
 
 
 def _raw_name(slug: str, source: Path, suffix: str) -> str:
+    if source.stem == slug:
+        return f"{slug}_plan{suffix}"
     stem = source.stem if source.stem.startswith(f"{slug}_") else f"{slug}_{source.stem}"
     return stem + suffix
 
@@ -346,9 +348,7 @@ def add_entries(args, registry) -> int:
         raise AddError(str(exc)) from None
     titles = " ".join(dict.fromkeys(r["source_title"] for r in raw_rows))
     base, end, how = choose_years(titles, args.base_year, args.end_year)
-    raw_name = _raw_name(args.slug, source, "")
-    raw_name = raw_name if raw_name.endswith("_entries") else raw_name + "_entries"
-    raw_name += ".csv"
+    raw_name = f"{args.slug}_entries.csv"
     dest = paths.RAW_DIR / raw_name
     if dest.exists():
         raise AddError(f"data/raw/{raw_name} exists already; raw files are never overwritten")

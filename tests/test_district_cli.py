@@ -222,3 +222,50 @@ def test_resolve_district_on_the_registry():
     assert resolve_district("宁波市鄞州区").slug == "yinzhou"
     with pytest.raises(UnknownDistrictError, match=r"unknown district '宁海'; valid: beilun \(北仑区\)"):
         resolve_district("宁海")
+
+
+TABLE_PLAN = (
+    "示范区制造业攻坚行动方案（2021—2025年）\n\n附件\n主要指标\n"
+    "指标类别\t指标名称\t2020 年基数\t2023 年目标\t2025 年目标\t牵头单位\n"
+    "效益\t规上工业亩均税收（万元/亩）\t30\t38\t45\t区经信局\n"
+    "\t研发投入规模（亿元）\t10\t——\t20\t区科技局\n"
+    "(完)\n"
+)
+TABLE_TOML = """slug = "shiqu"
+name = "示范区"
+base_year = 2020
+end_year = 2025
+
+[[documents]]
+file = "shiqu_plan.txt"
+sha256 = "{sha}"
+rows = 5
+
+[[documents.tables]]
+section = "附件"
+layout = "tab_rows"
+start = ["主要指标"]
+end = "(完)"
+header_first = "指标类别"
+category_column = 1
+name_column = 2
+"""
+
+
+def test_a_new_districts_table_needs_configuration_not_code(kit):
+    doc = kit / "data" / "raw" / "shiqu_plan.txt"
+    doc.write_text(TABLE_PLAN, encoding="utf-8")
+    sha = hashlib.sha256(doc.read_bytes()).hexdigest()
+    (kit / "data" / "districts" / "shiqu.toml").write_text(TABLE_TOML.format(sha=sha), encoding="utf-8")
+    res = run(kit, "helpers.district", "check", "shiqu")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert run(kit, "helpers.build").returncode == 0
+    got = [(r["indicator_id"], r["year"], r["role"], float(r["value"]), r["unit"], r["category"],
+            r["lead_agency"], r["source_line"]) for r in clean_rows(kit, "shiqu")]
+    assert got == [
+        ("tax_per_mu", "2020", "baseline", 30.0, "万元/亩", "效益", "区经信局", "6"),
+        ("tax_per_mu", "2023", "target", 38.0, "万元/亩", "效益", "区经信局", "6"),
+        ("tax_per_mu", "2025", "target", 45.0, "万元/亩", "效益", "区经信局", "6"),
+        ("rd_investment", "2020", "baseline", 10.0, "亿元", "效益", "区科技局", "7"),
+        ("rd_investment", "2025", "target", 20.0, "亿元", "效益", "区科技局", "7"),
+    ]

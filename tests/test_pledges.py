@@ -23,12 +23,12 @@ DOUBLING_5Y = 2 ** 0.2 - 1  # 14.87 %/yr
 
 @pytest.fixture(scope="module")
 def doubling(indicators):
-    return doubling_check(indicators).set_index("indicator_id")
+    return doubling_check(indicators, "beilun").set_index("indicator_id")
 
 
 @pytest.fixture(scope="module")
 def leaps(indicators):
-    return leap_check(indicators).set_index("indicator_id")
+    return leap_check(indicators, "beilun").set_index("indicator_id")
 
 
 class TestDoubling:

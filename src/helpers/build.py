@@ -33,7 +33,7 @@ from .parsing.entries import ENTRIES_GLOB, ENTRIES_SECTION, read_entries_checked
 from .parsing.readings import Reading
 from .parsing.tables import TableSpecError, check_spec, read_table
 from .schema import COLUMNS, validate
-from .values import normalise_unit, parse_value_text
+from .values import name_key, name_without_unit, normalise_unit, parse_value_text
 
 #: What to run when a registered document was legitimately replaced.
 REREGISTER = "python -m helpers.district register {slug}"
@@ -60,14 +60,25 @@ def resolve_unit(cell_unit: str | None, header_unit: str | None, fallback: str |
     return unit
 
 
+def catalogue_alias(printed_name: str) -> dict | None:
+    """A table name printed exactly as a catalogue name (its unit in brackets or none) maps to
+    that id without an aliases.csv row: "规上工业亩均税收（万元/亩）" → tax_per_mu."""
+    key = name_key(name_without_unit(printed_name))
+    hits = [iid for iid, e in load_catalogue(paths.CATALOGUE_CSV).items() if name_key(e["name_zh"]) == key]
+    if len(hits) != 1:
+        return None
+    return {"indicator_id": hits[0], "unit_if_unprinted": "", "unit_quote": ""}
+
+
 def reading_to_row(r: Reading, documents: dict[str, RawDocument]) -> dict:
     doc = documents[r.source_file]
     value, printed_unit = parse_value_text(r.value_text, file=doc.path, line=r.line)
     cell_unit = normalise_unit(printed_unit, file=doc.path, line=r.line) if printed_unit else None
-    alias = alias_for(r.district, r.indicator, cell_unit or "")
+    alias = alias_for(r.district, r.indicator, cell_unit or "") or catalogue_alias(r.indicator)
     if alias is None:
         raise SourceError(f"no indicator_id for {r.indicator!r}: add it to "
-                          f"data/catalogue/aliases.csv", doc.path, r.line)
+                          f"data/catalogue/aliases.csv (district, printed_name, indicator_id)",
+                          doc.path, r.line)
     fallback = alias["unit_if_unprinted"] or None
     if fallback and not (cell_unit or r.header_unit):
         doc.locate(alias["unit_quote"], line=r.line, what="aliases.csv unit_quote")

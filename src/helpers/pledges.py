@@ -222,7 +222,7 @@ def _ids(df: pd.DataFrame, district: str, indicator_ids, kind: str) -> list[str]
     return ids
 
 
-def doubling_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None,
+def doubling_check(df: pd.DataFrame, district: str, indicator_ids=None,
                    factor: float = 2.0) -> pd.DataFrame:
     """四倍增 check: does each indicator at least double (``factor``) from base to end target?
 
@@ -241,7 +241,7 @@ def doubling_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=Non
     return out[DOUBLING_COLUMNS]
 
 
-def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -> pd.DataFrame:
+def leap_check(df: pd.DataFrame, district: str, indicator_ids=None) -> pd.DataFrame:
     """五跃升 table: the size of each leap against the doubling pace.
 
     Default indicators: the district's declared leap set (Beilun's 五跃升), else every series

@@ -96,10 +96,12 @@ def _check_row(row: dict, path: Path, line: int, documents: dict[str, RawDocumen
     elif doc is not None:
         pos = doc.text.find(row["quote"])
         if pos < 0:
-            bad(f"quote not found verbatim in {doc.name}: {row['quote']!r}", QuoteNotFoundError)
+            bad(f"quote not found verbatim in {doc.name}: {row['quote']!r}; copy the exact "
+                f"characters from the document", QuoteNotFoundError)
         vpos = row["quote"].find(row["value_text"]) if row["value_text"] else -1
         if vpos < 0:
-            bad(f"value_text {row['value_text']!r} is not in the quote")
+            bad(f"value_text {row['value_text']!r} is not in the quote; use the characters "
+                "the value is printed with")
     if row["value_text"]:
         try:
             printed, _unit = parse_value_text(row["value_text"], file=path, line=line)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers.build import build_table
+from helpers.districts import load_districts
 from helpers.errors import ProblemList, ValueParseError
 from helpers.paths import ROOT
 from helpers.values import parse_plain_number, parse_value_text
@@ -186,3 +187,24 @@ def test_many_problems_come_as_one_list(kit):
     with pytest.raises(ProblemList) as err:
         build_table(kit / "data" / "raw")
     assert [p.line for p in err.value.problems] == [2, 3]
+
+
+def test_a_broken_district_file_is_named_not_a_traceback(kit):
+    toml = kit / "data" / "districts" / "ouhai.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("end_year = 2023", "end_year = 2023x"),
+                    encoding="utf-8")
+    for cmd in (("helpers.build",), ("helpers.district", "check")):
+        res = run(kit, *cmd)
+        assert res.returncode == 1
+        assert "ouhai.toml: not valid TOML" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+
+
+def test_a_table_year_outside_the_plan_is_refused(kit):
+    toml = kit / "data" / "districts" / "yinzhou.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("end_year = 2027", "end_year = 2025")
+                    .replace("milestone_years = [2023, 2025]", "milestone_years = [2023]"),
+                    encoding="utf-8")
+    with pytest.raises(ProblemList, match=r"yinzhou_plan_2022-2027\.txt, line \d+: table '附件1' has a "
+                                          r"2027 column, outside the plan period 2022–2025"):
+        build_table(kit / "data" / "raw", load_districts(kit / "data" / "districts"))

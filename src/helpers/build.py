@@ -223,6 +223,15 @@ def _table_rows(doc: RawDocument, district: District, problems: list) -> list[di
             continue
         said = set()  # one problem per printed name, not one per year cell
         for r in readings:
+            if not district.base_year <= r.year <= district.end_year:
+                key = ("year", r.year)
+                if key not in said:
+                    said.add(key)
+                    problems.append(SourceError(
+                        f"table {spec['section']!r} has a {r.year} column, outside the plan "
+                        f"period {district.base_year}–{district.end_year} in {spec_file}", doc.path,
+                        r.line))
+                continue
             try:
                 rows.append({**reading_to_row(r, {doc.name: doc}), "_origin": doc.name})
             except KitError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,7 +144,37 @@ def load_districts(directory: Path | None = None) -> dict[str, District]:
     return {d.slug: d for d in sorted(found, key=lambda d: (d.order, d.slug))}
 
 
-DISTRICTS: dict[str, District] = load_districts()
+class _Registry(Mapping):
+    """The registered districts, read from data/districts/ on first use (so a bad data file is
+    reported by the command that reads it, with its name, not as an import traceback)."""
+
+    def __init__(self):
+        self._data: dict[str, District] | None = None
+
+    def _load(self) -> dict[str, District]:
+        if self._data is None:
+            self._data = load_districts()
+        return self._data
+
+    def reload(self) -> None:
+        """Read data/districts/ again (after ``python -m helpers.district add`` in this process)."""
+        self._data = None
+
+    def __getitem__(self, slug: str) -> District:
+        return self._load()[slug]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return f"DISTRICTS({list(self)})"
+
+
+#: slug → District for every registered district (a read-only mapping, loaded on first use).
+DISTRICTS: Mapping[str, District] = _Registry()
 
 
 def _name_forms(name: str) -> set[str]:
@@ -154,7 +185,7 @@ def _name_forms(name: str) -> set[str]:
 
 
 def resolve_district(name_or_slug: str, parameter: str = "district",
-                     districts: dict[str, District] | None = None) -> District:
+                     districts: Mapping[str, District] | None = None) -> District:
     """Return the District for a slug (``beilun``) or Chinese name with or without its
     区/县/市 suffix (``北仑区``, ``北仑``, ``宁海县``/``宁海``) or with its city (``宁波市北仑区``).
 

@@ -53,11 +53,14 @@ def indicator_schema(districts) -> pa.DataFrameSchema:
     )
 
 
-INDICATOR_SCHEMA = indicator_schema(DISTRICTS)
+_SCHEMAS: dict[tuple, pa.DataFrameSchema] = {}
 
 
 def validate(df, districts=None):
     """Validate an indicator table (against the registered districts, or ``districts``);
     raises pandera's SchemaErrors listing every failure."""
-    schema = INDICATOR_SCHEMA if districts is None else indicator_schema(districts)
-    return schema.validate(df, lazy=True)
+    districts = DISTRICTS if districts is None else districts
+    key = tuple((slug, d.name) for slug, d in districts.items())
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = indicator_schema(districts)
+    return _SCHEMAS[key].validate(df, lazy=True)

@@ -28,6 +28,11 @@ REVIEW_STATES = ("drafted", "reviewed")
 DRAFTED_NOTE = "drafted: not yet reviewed"
 
 
+def is_drafted(df):
+    """Mask of rows drafted by helpers.drafting and not yet reviewed by a person."""
+    return df["note"].str.contains(DRAFTED_NOTE, regex=False)
+
+
 def allowed_sections(district, source_file: str) -> list[str]:
     """Sections a curated row from this document may name: 正文 plus the document's tables
     and declared ``sections``."""

@@ -269,3 +269,30 @@ def test_a_new_districts_table_needs_configuration_not_code(kit):
         ("rd_investment", "2020", "baseline", 10.0, "亿元", "效益", "区科技局", "7"),
         ("rd_investment", "2025", "target", 20.0, "亿元", "效益", "区科技局", "7"),
     ]
+
+
+def test_add_takes_out_drafted_rows_the_checks_refuse(kit, tmp_path, monkeypatch, capsys):
+    """A drafted row that fails a check (here: a quote not in the text) is removed from the
+    extraction and listed, never kept; the good rows are registered."""
+    from helpers import district, drafting, paths
+
+    for name in ("RAW_DIR", "DISTRICTS_DIR", "CATALOGUE_CSV"):
+        monkeypatch.setattr(paths, name, kit / "data" / getattr(paths, name).relative_to(ROOT / "data"))
+    good = dict(district="shifan", source_file="shifan_plan.txt", section="正文",
+                indicator="全县规上工业亩均税收", indicator_id="tax_per_mu", category="",
+                lead_agency="", year=2025, value=30.0, unit="万元/亩", role="target",
+                value_text="30万元", quote="全县规上工业亩均税收达到30万元", note="", review="drafted")
+    bad = dict(good, indicator="亩均增加值", indicator_id="value_added_per_mu", value=150.0,
+               value_text="150万元", quote="亩均增加值达到150万元以上")
+    monkeypatch.setattr(drafting, "draft_extraction",
+                        lambda text, **kw: drafting.Draft(rows=[good, bad]))
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    assert district.main(["add", "shifan", "--name", "示范县", "--document", str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert "drafted 1 rows into data/raw/shifan_extraction.csv" in out
+    assert ("'亩均增加值达到150万元以上': refused by check: quote not found verbatim in "
+            "shifan_plan.txt") in out
+    rows = rows_of(kit / "data" / "raw" / "shifan_extraction.csv")
+    assert [r["indicator_id"] for r in rows] == ["tax_per_mu"]
+    assert "rows = 1" in (kit / "data" / "districts" / "shifan.toml").read_text(encoding="utf-8")

@@ -113,7 +113,7 @@ def _build_view(text: str) -> _View:
 _OTHER_UNITS = ["个百分点", "百分点", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
                 "吨标煤", "吨标准煤", "万吨二氧化碳", "吨", "万人次", "人", "名", "倍", "辆", "套", "座",
                 "条", "所", "批", "户", "次", "千万元", "百万元", "万美元", "亿元/年", "公里", "千米",
-                "万亩", "公顷", "天", "年", "月", "小时", "元"]
+                "万亩", "公顷", "天", "年", "月", "小时", "元", "万", "千"]
 
 
 def _unit_vocabulary() -> list[str]:
@@ -143,7 +143,7 @@ _LEADING_NOISE = ["其中", "原则上", "并", "和", "及", "与", "以及", "
                   "全面", "努力", "进一步"]
 
 _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累计", "每年", "年均", "力争", "约",
-                    "多", "保持在", "新增"]
+                    "多", "保持在", "新增", "下降", "降低", "提高到", "增长"]
 
 _YEAR_EXPR = re.compile(
     r"(?P<pre>到|至|在|于|力争到|争取到|计划到|确保到)?(?P<year>20\d\d)年(?P<post>底|末|前|内)?")
@@ -400,7 +400,10 @@ def _clean_name(name: str) -> str:
         if name.endswith(v) and len(name) > len(v):
             name = name[: -len(v)]
             break
-    return _strip_name(name)
+    name = _strip_name(name)
+    if name.endswith("年均") and len(name) > 2:
+        name += "增速"  # "规上工业增加值年均增长8%" → 规上工业增加值年均增速
+    return name
 
 
 def _strip_object_verb(text: str) -> tuple[str, bool]:
@@ -496,6 +499,7 @@ class _Drafter:
         verb_list = False  # inside "促成5个…、10个…" (a verb's list of counted objects)
         last_name: tuple[str, int] | None = outer
         consumed: set[int] = set()
+        deferred: list[tuple[_Value, str, int]] = []
         for kind, pos, item in events:
             if kind == "g":
                 o, c = item
@@ -528,6 +532,19 @@ class _Drafter:
                 seg = v.end
                 continue
             after = s[v.end:v.end + 1] if v.end < b else ""
+            if not v.printed_unit and re.search(r"[\u4e00-\u9fff]", s[a:b]):
+                before = self.text_without_groups(seg, v.start, groups)
+                cut = v.end >= len(s) or s[v.end:v.end + 1] == "." or s[v.end:v.end + 1] == "\n" \
+                    and not after
+                if cut and (v.end >= len(s) or s[v.end:v.end + 1] in (".", "\n")):
+                    self.skip(seg, v.end + (s[v.end:v.end + 1] == "."),
+                              f"the text stops at the number {v.number} (cut off mid-number?)")
+                    seg = v.end
+                    continue
+                if after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
+                    self.skip(seg, v.end, f"number {v.number} without a unit")
+                    seg = v.end
+                    continue
             if after in ("（", "("):
                 # "90亿元以上（研发投入占GDP比重…）" ends the item; "3亩（含）以上的…" does not
                 close = next((c for o, c in _bracket_groups(s, v.end, b) if o == v.end), None)
@@ -552,8 +569,12 @@ class _Drafter:
                             self.emit(v, oname, seg, v.end, year, a, b, quote_from=seg)
                     else:
                         self.skip(seg, v.end, "no indicator name before the number")
+                elif _only_verbs(name) and after == "、":
+                    # "每年实施2项、谋划2项产业链协同创新项目": the object comes with the next item
+                    deferred.append((v, name, seg))
                 else:
-                    self.emit(v, name, seg, v.end, year, a, b)
+                    for each in _each_names(name):
+                        self.emit(v, each, seg, v.end, year, a, b)
                     last_name = (name, seg)
                 seg = v.end + (s[v.end:v.end + 1] in "、和及")
                 verb_list = False
@@ -579,11 +600,19 @@ class _Drafter:
                     if not name:
                         self.skip(seg, stop, "no indicator name after the number")
                     else:
+                        for dv, dname, dseg in deferred:
+                            if dv.known_unit == v.known_unit:
+                                self.emit(dv, dname + name, dseg, dv.end, year, a, b)
+                            else:
+                                self.skip(dseg, dv.end, "no indicator name before the number")
+                        deferred = []
                         self.emit(v, name, seg, stop, year, a, b)
                         last_name = (name, seg)
                 seg = stop + 1
                 verb_list = True
             # else: a threshold inside a name (超50亿元…): part of the next value's name
+        for dv, _dname, dseg in deferred:
+            self.skip(dseg, dv.end, "no indicator name before the number")
         if any(v.printed_unit for v in values) and \
                 len(self.draft.rows) + len(self.draft.skipped) == n_before:
             self.skip(a, b, "numbers read as part of a name (a threshold such as 超50亿元), "
@@ -678,6 +707,20 @@ def _shift(v: "_Value", by: int) -> "_Value":
 
 def _inside(groups, k: int, inclusive: bool = False) -> bool:
     return any((o <= k <= c) if inclusive else (o < k < c) for o, c in groups)
+
+
+def _only_verbs(name: str) -> bool:
+    """A name that is only 每年/累计/新增 and a verb ("每年实施"): it names no object."""
+    core = re.sub(r"^(?:每年|累计|新增|年均|力争)+", "", name)
+    return core == "" or core in _OBJECT_VERBS or core in _NAME_VERBS
+
+
+def _each_names(name: str) -> list[str]:
+    """"三星级以上小微企业园和四星级以上小微企业园各" → both names (各: the value is each one's)."""
+    if not name.endswith("各"):
+        return [name]
+    parts = [p for p in re.split(r"和|、|及|与", name[:-1]) if p]
+    return parts if len(parts) > 1 and all(len(p) >= 2 for p in parts) else [name[:-1]]
 
 
 def _is_link_only(name: str) -> bool:

@@ -147,9 +147,15 @@ _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累
 
 _YEAR_EXPR = re.compile(
     r"(?P<pre>到|至|在|于|力争到|争取到|计划到|确保到)?(?P<year>20\d\d)年(?P<post>底|末|前|内)?")
+_WORD_NUMBER = re.compile(
+    r"(?:达到|突破|超过|不少于|不低于|培育|建设|新增|实现|打造)[一二三四五六七八九十两百千]+(?:家|个|项|件|亿元|万元|亩)"
+    r"|[一二三四五六七八九十]分之[一二三四五六七八九十]|翻一番|翻一倍|翻两番|翻番")
+_PAST_HEADING = re.compile(r"基础|现状|成效|回顾|形势|背景|成绩|情况")
+_PAST_WORDS = re.compile(r"十三五”?(?:期间|时期|以来)|已经|已累计|已建成|已培育|已完成|已有|现有|"
+                         r"同比|比上年|较上年|上年|去年|位居|居全[省市国]|列全[省市国]|排名|以来")
+_SUBSIDY = re.compile(r"奖励|补助|补贴|资助|奖补|最高给予|给予最高")
 _PERIOD_YEARS = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 _PERIOD_EXPR = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期)?末")
-_SPAN_EXPR = re.compile(r"([一二三四五六七八九十两]|\d)年(?:内|累计|间|来|时间)?")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9, "十": 10}
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)")
@@ -365,6 +371,8 @@ def _year_in(clause: str, base_year: int | None, end_year: int | None) -> int | 
             continue  # 较2020年: a comparison base, not the clause's year
         if clause[m.end():m.end() + 1] in ("-", "—", "至", "~") and not m.group("post"):
             continue
+        if clause.startswith(("以来", "以前", "以后", "起"), m.end()):
+            continue  # 2018年以来: a period, not a target year
         return int(m.group("year"))
     m = _PERIOD_EXPR.search(clause)
     if m:
@@ -384,6 +392,7 @@ def _span_year(clause: str, base_year: int | None) -> int | None:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:其中|并|同时)", "", name)
+    name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
     name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
     name = re.sub(r"^(?:[“\"]?十[三四五]五[”\"]?期?末)", "", name)
     changed = True
@@ -462,10 +471,19 @@ class _Drafter:
         self.draft = Draft()
         self.proposed: dict[tuple[str, str], dict] = {}
         self.line_of = _line_index(text)
+        self.past: str | None = None
+        self.previous: tuple[str, int] | None = None  # last name drafted in this sentence
 
     def run(self) -> Draft:
+        past_section = False
         for sa, sb in _sentences(self.s):
-            year = None
+            sentence = self.s[sa:sb]
+            if _HEADING.match(sentence) and len(sentence) < 40:
+                # "一、发展基础" … the next heading: what happened, not what is planned
+                past_section = _PAST_HEADING.search(sentence) is not None
+            self.past = "section" if past_section else (
+                "sentence" if _PAST_WORDS.search(sentence) else None)
+            year, self.previous = None, None
             for ca, cb in _split_clauses(self.s, sa, sb):
                 year = self.items(ca, cb, year, outer=None)
         self.draft.proposed_ids = list(self.proposed.values())
@@ -564,9 +582,13 @@ class _Drafter:
                         oname = outer[0] + "年均增速" if name in _GROWTH_NAMES and name else outer[0]
                         if name in _GROWTH_NAMES and name:
                             self.emit(v, oname, seg, v.end, year if own is None else own, a, b,
-                                      growth=True, quote_from=seg)
+                                      growth=True)
                         else:
-                            self.emit(v, oname, seg, v.end, year, a, b, quote_from=seg)
+                            self.emit(v, oname, seg, v.end, year, a, b)
+                    elif name in _GROWTH_NAMES and self.previous is not None:
+                        # "规上工业增加值突破1000亿元，年均增长8%": the rate of the name before
+                        self.emit(v, self.previous[0] + "年均增速", seg, v.end, year, a, b,
+                                  growth=True)
                     else:
                         self.skip(seg, v.end, "no indicator name before the number")
                 elif _only_verbs(name) and after == "、":
@@ -613,6 +635,11 @@ class _Drafter:
             # else: a threshold inside a name (超50亿元…): part of the next value's name
         for dv, _dname, dseg in deferred:
             self.skip(dseg, dv.end, "no indicator name before the number")
+        if outer is None:
+            self.previous = last_name
+        m = _WORD_NUMBER.search(masked)
+        if m and len(self.draft.rows) + len(self.draft.skipped) == n_before:
+            self.skip(a, b, f"a target written in words ({m.group(0)}): read it by hand")
         if any(v.printed_unit for v in values) and \
                 len(self.draft.rows) + len(self.draft.skipped) == n_before:
             self.skip(a, b, "numbers read as part of a name (a threshold such as 超50亿元), "
@@ -628,7 +655,7 @@ class _Drafter:
         return "".join(out)
 
     def emit(self, v: "_Value", name: str, qa: int, qb: int, year, ca: int, cb: int, *,
-             growth: bool = False, quote_from: int | None = None) -> None:
+             growth: bool = False) -> None:
         s = self.s
         clause = s[ca:cb]
         if not v.printed_unit:
@@ -636,6 +663,14 @@ class _Drafter:
             return
         if v.known_unit is None:
             self.skip(qa, max(qb, v.end), f"unit {v.printed_unit!r} is not in the kit's vocabulary")
+            return
+        if year is None and self.past:
+            self.skip(qa, max(qb, v.end), "no year, and the " + (
+                "section reviews the past (发展基础, 现状…)" if self.past == "section" else
+                "sentence reports the past (已, 同比, 以来…)"))
+            return
+        if _SUBSIDY.search(clause):
+            self.skip(qa, max(qb, v.end), "a subsidy or award (奖励, 补助…), not a target")
             return
         if year is None:
             year = _span_year(clause, self.base_year)
@@ -650,6 +685,10 @@ class _Drafter:
             return
         if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
             self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
+            return
+        if re.search(r"(?:提高|提升|增加|扩大)(?:了)?(?:约)?$", s[qa:v.start]):
+            self.skip(qa, max(qb, v.end), "an increase by an amount (提高/增加 N, not 提高到 N): "
+                                          "by or to? read it by hand")
             return
         if v.negative:
             self.skip(qa, max(qb, v.end), "a negative number: read it by hand")
@@ -672,14 +711,16 @@ class _Drafter:
         if iid is None:
             key = (name_key(name), unit)
             if key not in self.proposed:
-                self.proposed[key] = {
+                entry = {
                     "indicator_id": f"{self.district}_draft_{len(self.proposed) + 1:02d}",
                     "name_zh": name, "name_en": "", "unit": unit, "measure": measure,
                     "direction": "lower" if any(w in clause for w in _LOWER_WORDS) else "higher",
                     "concept": "",
-                    "notes": f"proposed by drafting from {self.source_file}; set id, name_en and "
+                    "notes": f"proposed by drafting from {self.source_file} line "
+                             f"{self.line_of(self.view.offsets[v.start])}: set id, name_en and "
                              f"concept in review",
                 }
+                self.proposed[key] = {c: entry[c] for c in CATALOGUE_COLUMNS}
             iid = self.proposed[key]["indicator_id"]
         else:
             unit = matched_unit

@@ -233,7 +233,7 @@ def _measure_of(name: str, unit: str, clause: str) -> str:
         return "index"
     if "每年" in clause or "年均新增" in clause:
         return "flow"
-    if "累计" in clause or "新增" in name or re.search(r"[一二三四五两\d]年", clause):
+    if "累计" in clause or "新增" in name or re.search(r"(?<![\d.])(?:[一二三四五两]|\d)年(?:内|累计|间)", clause):
         return "cumulative"
     if unit in ("家", "个", "项", "件", "台", "人次", "万人"):
         return "stock"

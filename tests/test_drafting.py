@@ -129,6 +129,14 @@ def test_percentages_growth_reduction_and_raised_to():
                                                         "energy_intensity_reduction"]
 
 
+def test_growth_in_one_year_and_approximate_values():
+    d = draft("2021年，全区规上工业增加值增长10%以上，规上工业增加值达到500亿元左右。", end=2023)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows(d)] == [
+        ("全区规上工业增加值增速", 2021, 10.0, "%"), ("规上工业增加值", 2021, 500.0, "亿元")]
+    assert d.rows[0]["indicator_id"] == "industrial_value_added_growth"
+    assert d.rows[1]["note"] == "左右"
+
+
 def test_growth_rate_after_a_value_belongs_to_that_value():
     d = draft("2025年，规上工业增加值突破1000亿元，年均增长8%。")
     assert [(r[0], r[1], r[2], r[3]) for r in rows(d)] == [
@@ -216,7 +224,9 @@ def test_new_names_get_proposed_catalogue_rows():
     ("亩均产出由500万元提高到600万元。", "亩均产出由500万元提高到600万元",
      "a change from one printed value to another (由…到…)"),
     ("研发投入提高20亿元。", "研发投入提高20亿元",
-     "an increase by an amount (提高/增加 N, not 提高到 N): by or to? read it by hand"),
+     "an increase by an amount (提高/增加/增长 N, not 提高到 N): by or to? read it by hand"),
+    ("工业投资增长20亿元。", "工业投资增长20亿元",
+     "an increase by an amount (提高/增加/增长 N, not 提高到 N): by or to? read it by hand"),
     ("对新引进的产值100亿元以上的制造业企业奖励1000万元。",
      "对新引进的产值100亿元以上的制造业企业奖励1000万元", "a subsidy or award (奖励, 补助…), not a target"),
     ("确保制造业项目数不低于三分之一。", "确保制造业项目数不低于三分之一",

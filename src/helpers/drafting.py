@@ -113,7 +113,8 @@ def _build_view(text: str) -> _View:
 _OTHER_UNITS = ["个百分点", "百分点", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
                 "吨标煤", "吨标准煤", "万吨二氧化碳", "吨", "万人次", "人", "名", "倍", "辆", "套", "座",
                 "条", "所", "批", "户", "次", "千万元", "百万元", "万美元", "亿元/年", "公里", "千米",
-                "万亩", "公顷", "天", "年", "月", "小时", "元", "万", "千"]
+                "万亩", "平方公里", "公顷", "km²", "km2", "万tce", "tce", "万t", "天", "年", "月", "小时", "元",
+                "万", "千"]
 
 
 def _unit_vocabulary() -> list[str]:
@@ -143,7 +144,7 @@ _LEADING_NOISE = ["其中", "原则上", "并", "和", "及", "与", "以及", "
                   "全面", "努力", "进一步"]
 
 _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累计", "每年", "年均", "力争", "约",
-                    "多", "保持在", "新增", "下降", "降低", "提高到", "增长"]
+                    "多", "左右", "保持在", "新增", "下降", "降低", "提高到", "增长"]
 
 _YEAR_EXPR = re.compile(
     r"(?P<pre>到|至|在|于|力争到|争取到|计划到|确保到)?(?P<year>20\d\d)年(?P<post>底|末|前|内)?")
@@ -686,8 +687,13 @@ class _Drafter:
         if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
             self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
             return
-        if re.search(r"(?:提高|提升|增加|扩大)(?:了)?(?:约)?$", s[qa:v.start]):
-            self.skip(qa, max(qb, v.end), "an increase by an amount (提高/增加 N, not 提高到 N): "
+        grows = re.search(r"增长(?:约)?$", s[qa:v.start]) is not None
+        if grows and v.known_unit == "%" and not name.endswith(("增速", "增长率", "增幅")):
+            name += "增速"   # "规上工业增加值增长10%": a growth rate
+            growth = True
+        if re.search(r"(?:提高|提升|增加|扩大)(?:了)?(?:约)?$", s[qa:v.start]) or \
+                grows and v.known_unit != "%":
+            self.skip(qa, max(qb, v.end), "an increase by an amount (提高/增加/增长 N, not 提高到 N): "
                                           "by or to? read it by hand")
             return
         if v.negative:

@@ -473,6 +473,8 @@ class _Drafter:
         self.proposed: dict[tuple[str, str], dict] = {}
         self.line_of = _line_index(text)
         self.past: str | None = None
+        self.events = 0  # rows drafted + clauses skipped so far
+        self._cells: tuple[Skipped, int, int, int] | None = None  # the current run of table cells
         self.previous: tuple[str, int] | None = None  # last name drafted in this sentence
 
     def run(self) -> Draft:
@@ -491,8 +493,22 @@ class _Drafter:
         return self.draft
 
     def skip(self, i: int, j: int, reason: str) -> None:
+        self.events += 1
         a, _b = self.view.span(i, j)
-        self.draft.skipped.append(Skipped(self.line_of(a), self.view.original(i, j), reason))
+        entry = Skipped(self.line_of(a), self.view.original(i, j), reason)
+        if reason == _TABLE_CELL and self._cells and self._cells[2] == len(self.draft.rows) \
+                and self._cells[3] == len(self.draft.skipped):
+            # a run of table cells with nothing drafted or skipped between: one entry
+            first, n = self._cells[0], self._cells[1] + 1
+            entry = Skipped(first.line, f"{first.clause} … {entry.clause}",
+                            f"{n} bare numbers in a table (lines {first.line}–{entry.line}): "
+                            f"tables are read by the table readers")
+            self.draft.skipped[-1] = entry
+            self._cells = (first, n, len(self.draft.rows), len(self.draft.skipped))
+            return
+        self.draft.skipped.append(entry)
+        self._cells = (entry, 1, len(self.draft.rows), len(self.draft.skipped)) \
+            if reason == _TABLE_CELL else None
 
     def items(self, a: int, b: int, year: int | None, outer: tuple[str, int] | None) -> int | None:
         """Draft the values of s[a:b]; returns the year context for the clauses that follow.
@@ -513,7 +529,7 @@ class _Drafter:
         values = _find_values(masked, self.units)
         events = [("v", v.start + a, v) for v in values] + [("g", o, (o, c)) for o, c in groups]
         events.sort(key=lambda e: e[1])
-        n_before = len(self.draft.rows) + len(self.draft.skipped)
+        n_before = self.events
         seg = a            # start of the current segment (name text starts here)
         verb_list = False  # inside "促成5个…、10个…" (a verb's list of counted objects)
         last_name: tuple[str, int] | None = outer
@@ -553,9 +569,12 @@ class _Drafter:
             after = s[v.end:v.end + 1] if v.end < b else ""
             if not v.printed_unit and re.search(r"[\u4e00-\u9fff]", s[a:b]):
                 before = self.text_without_groups(seg, v.start, groups)
-                cut = v.end >= len(s) or s[v.end:v.end + 1] == "." or s[v.end:v.end + 1] == "\n" \
-                    and not after
-                if cut and (v.end >= len(s) or s[v.end:v.end + 1] in (".", "\n")):
+                if re.fullmatch(r"(?:附件|附表|表)[:：]?", before):
+                    seg = v.end
+                    continue  # 附件 1, 表2: a heading's number
+                # "达到30." at the end of the text or of a line: the number may be cut off
+                if v.end >= len(s) or s[v.end:v.end + 2] in (".", ".\n") or \
+                        s[v.end:v.end + 1] == "\n" and v.end == b:
                     self.skip(seg, v.end + (s[v.end:v.end + 1] == "."),
                               f"the text stops at the number {v.number} (cut off mid-number?)")
                     seg = v.end
@@ -575,9 +594,8 @@ class _Drafter:
             starts_segment = not before or before in ("、", "和", "及")
             if after in ("", "、", "（", "(") and not (verb_list and starts_segment):
                 name = _clean_name(before)
-                if not v.printed_unit and not re.search(r"[\u4e00-\u9fff]", s[a:b]):
-                    self.skip(v.start, v.end, "a bare number (a table cell: tables are read by "
-                                              "the table readers)")
+                if outer is None and not re.search(r"[\u4e00-\u9fff]", s[a:v.start] + s[v.end:b]):
+                    self.skip(v.start, v.end, _TABLE_CELL)
                 elif not name or name in _GROWTH_NAMES or _is_link_only(name):
                     if outer is not None:
                         oname = outer[0] + "年均增速" if name in _GROWTH_NAMES and name else outer[0]
@@ -639,10 +657,10 @@ class _Drafter:
         if outer is None:
             self.previous = last_name
         m = _WORD_NUMBER.search(masked)
-        if m and len(self.draft.rows) + len(self.draft.skipped) == n_before:
+        if m and self.events == n_before:
             self.skip(a, b, f"a target written in words ({m.group(0)}): read it by hand")
         if any(v.printed_unit for v in values) and \
-                len(self.draft.rows) + len(self.draft.skipped) == n_before:
+                self.events == n_before:
             self.skip(a, b, "numbers read as part of a name (a threshold such as 超50亿元), "
                             "no value in a target position")
         return year
@@ -739,12 +757,16 @@ class _Drafter:
             self.skip(qa, qb, f"value text {value_text!r} does not read as {v.number}")
             return
         notes = [w for w in _QUALIFIER_WORDS if w in s[qa:max(qb, v.end)]]
+        self.events += 1
         self.draft.rows.append({
             "district": self.district, "source_file": self.source_file, "section": SECTION,
             "indicator": name, "indicator_id": iid, "category": "", "lead_agency": "",
             "year": year, "value": value, "unit": unit, "role": role, "value_text": value_text,
             "quote": quote, "note": "; ".join(notes), "review": "drafted",
         })
+
+
+_TABLE_CELL = "a bare number (a table cell: tables are read by the table readers)"
 
 
 def _shift(v: "_Value", by: int) -> "_Value":

@@ -110,7 +110,7 @@ def _build_view(text: str) -> _View:
 
 #: Printed units after a number, longest first. Known ones map through values.normalise_unit;
 #: the others are recognised only so the clause can be skipped with the unit named.
-_OTHER_UNITS = ["个百分点", "百分点", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
+_OTHER_UNITS = ["个百分点", "百分点", "个月", "个工作日", "个点", "周", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
                 "吨标煤", "吨标准煤", "万吨二氧化碳", "吨", "万人次", "人", "名", "倍", "辆", "套", "座",
                 "条", "所", "批", "户", "次", "千万元", "百万元", "万美元", "亿元/年", "公里", "千米",
                 "万亩", "平方公里", "公顷", "km²", "km2", "万tce", "tce", "万t", "天", "年", "月", "小时", "元",
@@ -140,7 +140,7 @@ _OBJECT_VERBS = ["新增培育", "累计完成", "累计培育", "累计创建",
 #: 淘汰, 整治 … stay, they say what is counted.
 _NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "新建", "建成", "推动", "引进",
                "招引", "攻克", "评选", "促成", "储备", "推广", "认定", "谋划", "开展", "实现"]
-_LEADING_NOISE = ["其中", "原则上", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
+_LEADING_NOISE = ["其中", "原则上", "即", "使", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
                   "全面", "努力", "进一步"]
 
 _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累计", "每年", "年均", "力争", "约",
@@ -148,6 +148,7 @@ _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累
 
 _YEAR_EXPR = re.compile(
     r"(?P<pre>到|至|在|于|力争到|争取到|计划到|确保到)?(?P<year>20\d\d)年(?P<post>底|末|前|内)?")
+_RESPECTIVELY = re.compile(r"分别(?:达到|为|达|突破|超过|不低于|不少于|增长|下降|降低|提高到|提升到|控制在)?")
 _WORD_NUMBER = re.compile(
     r"(?:达到|突破|超过|不少于|不低于|培育|建设|新增|实现|打造)[一二三四五六七八九十两百千]+(?:家|个|项|件|亿元|万元|亩)"
     r"|[一二三四五六七八九十]分之[一二三四五六七八九十]|翻一番|翻一倍|翻两番|翻番")
@@ -178,6 +179,9 @@ def _match_key(name: str) -> str:
     k = re.sub(r"[“”\"'‘’]", "", k)
     k = re.sub(r"[（(](?:每年|个|家|项|件|亿元|万元|%)[）)]$", "", k)
     k = _SCOPE_PREFIX.sub("", k)
+    # 亩均 figures and 全员劳动生产率 are 规上工业 figures by definition; other 规上 names
+    # (规上高新技术企业) differ in scope from the unqualified name
+    k = re.sub(r"^(?:规模以上工业|规上工业)(?=亩均|全员劳动生产率)", "", k)
     k = re.sub(r"^(?:[一二三四五两]年(?:内)?)", "", k)
     return k
 
@@ -191,11 +195,13 @@ def _similarity(a: str, b: str) -> float:
     return max(seq, dice)
 
 
-def _catalogue_names() -> list[tuple[str, str]]:
-    """(match key, indicator_id) for every catalogue name and alias printed name."""
-    names = [(_match_key(e["name_zh"]), iid) for iid, e in load_catalogue().items()]
+def _catalogue_names() -> list[tuple[str, str, str]]:
+    """(match key, full name key, indicator_id) for every catalogue name and alias."""
+    names = [(_match_key(e["name_zh"]), name_key(e["name_zh"]), iid)
+             for iid, e in load_catalogue().items()]
     for row in load_aliases().values():
-        names.append((_match_key(row["printed_name"]), row["indicator_id"]))
+        names.append((_match_key(row["printed_name"]), name_key(row["printed_name"]),
+                      row["indicator_id"]))
     return names
 
 
@@ -255,8 +261,8 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
             if u:
                 return row["indicator_id"], u
     best: tuple[float, str] | None = None
-    mkey = _match_key(name)
-    for cand_key, iid in _catalogue_names():
+    mkey, fkey = _match_key(name), name_key(name)
+    for cand_key, cand_full, iid in _catalogue_names():
         entry = catalogue.get(iid)
         if not entry or _compatible_unit(unit, entry["unit"], name) is None:
             continue
@@ -264,6 +270,8 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
             continue
         score = _similarity(mkey, cand_key) - (0.05 if entry["unit"] != unit else 0.0) \
             - (0.1 if "新增" in name and entry["measure"] == "stock" else 0.0)
+        # ties (规上高新技术企业 vs 高新技术企业 for 全区高新技术企业) go to the closer full name
+        score += 0.01 * _similarity(fkey, cand_full)
         if best is None or score > best[0]:
             best = (score, iid)
     if best and best[0] >= MATCH_THRESHOLD:
@@ -294,6 +302,7 @@ class _Value:
     known_unit: str | None
     range: bool = False  # the second number of "1-2项"
     negative: bool = False
+    thousands: bool = False  # printed with a thousands separator (1,000)
 
 
 def _find_values(s: str, units: list[str]) -> list[_Value]:
@@ -308,6 +317,11 @@ def _find_values(s: str, units: list[str]) -> list[_Value]:
         if s[a - 1:a] in ("第", "前") or (a and s[a - 1].isascii() and s[a - 1].isalpha()
                                            and not unit):
             continue  # 第3批, PM2.5, R2 (but "工业APP30个" is a count)
+        if s[a - 1:a] == "," and s[a - 2:a - 1].isdigit():
+            continue  # the 000 of 1,000: reported with its first group
+        if re.match(r",\d{3}", s[b:]):
+            out.append(_Value(a, b, b, b, m.group(1), "", None, thousands=True))
+            continue
         is_range = bool(re.search(r"\d[-—~～]$", s[max(0, a - 12):a]))
         negative = s[a - 1:a] in ("-", "−", "－") and not is_range
         if re.match(r"[-—~～]\d", s[b:]):
@@ -368,7 +382,7 @@ def _year_in(clause: str, base_year: int | None, end_year: int | None) -> int | 
     """The target year a clause states, if any (到2025年, 2025年前, "十四五"末, 五年内)."""
     for m in _YEAR_EXPR.finditer(clause):
         before = clause[max(0, m.start() - 1):m.start()]
-        if before in ("较", "比", "于") and not m.group("pre"):
+        if before in ("较", "比", "于", "-", "—", "~", "～") and not m.group("pre"):
             continue  # 较2020年: a comparison base, not the clause's year
         if clause[m.end():m.end() + 1] in ("-", "—", "至", "~") and not m.group("post"):
             continue
@@ -392,6 +406,7 @@ def _span_year(clause: str, base_year: int | None) -> int | None:
 
 
 def _clean_name(name: str) -> str:
+    name = re.sub(r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])", "", name)  # list markers
     name = re.sub(r"^(?:其中|并|同时)", "", name)
     name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
     name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
@@ -517,7 +532,10 @@ class _Drafter:
         "产值突破100亿元（2022年40.82亿元，年均约20%）".
         """
         s = self.s
-        groups = [g for g in _bracket_groups(s, a, b) if _NUMBER.search(s[g[0] + 1:g[1]])]
+        # brackets holding a value or a year are read on their own; "（2）", "（含）" stay text
+        groups = [g for g in _bracket_groups(s, a, b)
+                  if any(v.printed_unit for v in _find_values(s[g[0] + 1:g[1]], self.units))
+                  or _YEAR_EXPR.search(s[g[0] + 1:g[1]])]
         masked = list(s[a:b])
         for o, c in groups:
             for i in range(o + 1, c):
@@ -527,6 +545,10 @@ class _Drafter:
         if own is not None:
             year = own
         values = _find_values(masked, self.units)
+        resp = _RESPECTIVELY.search(masked)
+        if resp and values:
+            self.respectively(a, b, resp, values, year, groups)
+            return year
         events = [("v", v.start + a, v) for v in values] + [("g", o, (o, c)) for o, c in groups]
         events.sort(key=lambda e: e[1])
         n_before = self.events
@@ -561,9 +583,11 @@ class _Drafter:
             v = _shift(item, a)
             if v.start in consumed:
                 continue
-            if v.range or v.negative:
-                self.skip(seg, v.end, "a range of values (such as 1-2项), not one target" if v.range
-                          else "a negative number: read it by hand")
+            if v.range or v.negative or v.thousands:
+                self.skip(seg, min(b, v.end + 8) if v.thousands else v.end,
+                          "a range of values (such as 1-2项), not one target" if v.range else
+                          "a number with a thousands separator (1,000): read it by hand"
+                          if v.thousands else "a negative number: read it by hand")
                 seg = v.end
                 continue
             after = s[v.end:v.end + 1] if v.end < b else ""
@@ -665,6 +689,21 @@ class _Drafter:
                             "no value in a target position")
         return year
 
+    def respectively(self, a: int, b: int, m: re.Match, values: list["_Value"], year, groups) -> None:
+        """"亩均税收、亩均增加值分别达到35万元、170万元": names and values paired in order."""
+        s = self.s
+        names = [n for n in (_clean_name(p) for p in re.split(
+            r"、|和|及|与", _clean_name(self.text_without_groups(a, a + m.start(), groups)))) if n]
+        vals = [_shift(v, a) for v in values if v.start >= m.end()]
+        between = [s[x.end:y.start] for x, y in zip(vals, vals[1:])]
+        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，")
+                                                             for g in between) \
+                or any(v.start < m.start() for v in values):
+            self.skip(a, b, f"分别 pairs {len(names)} names with {len(vals)} values: read it by hand")
+            return
+        for name, v in zip(names, vals):
+            self.emit(v, name, a, b, year, a, b)
+
     def text_without_groups(self, i: int, j: int, groups) -> str:
         """s[i:j] without bracket groups that hold numbers (they are handled on their own)."""
         out = []
@@ -705,6 +744,10 @@ class _Drafter:
         if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
             self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
             return
+        if re.search(r"(?:较|比)20\d\d年(?:底|末)?(?:增长|提高|提升|增加)", s[qa:v.start]):
+            self.skip(qa, max(qb, v.end), "growth against a base year (比2020年增长 N): not a "
+                                          "yearly rate nor a level; read it by hand")
+            return
         grows = re.search(r"增长(?:约)?$", s[qa:v.start]) is not None
         if grows and v.known_unit == "%" and not name.endswith(("增速", "增长率", "增幅")):
             name += "增速"   # "规上工业增加值增长10%": a growth rate
@@ -721,6 +764,10 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), "a range of values (such as 1-2项), not one target")
             return
         role = "target"
+        if self.base_year is None and self.end_year is not None and year < self.end_year:
+            self.skip(qa, max(qb, v.end), f"year {year} and no base year given: a baseline or a "
+                                          f"target? read it by hand")
+            return
         if self.base_year is not None and year <= self.base_year:
             if year < self.base_year:
                 self.skip(qa, max(qb, v.end), f"year {year} is before the plan's base year {self.base_year}")
@@ -771,7 +818,7 @@ _TABLE_CELL = "a bare number (a table cell: tables are read by the table readers
 
 def _shift(v: "_Value", by: int) -> "_Value":
     return _Value(v.start + by, v.num_end + by, v.unit_end + by, v.end + by, v.number,
-                  v.printed_unit, v.known_unit, v.range, v.negative)
+                  v.printed_unit, v.known_unit, v.range, v.negative, v.thousands)
 
 
 def _inside(groups, k: int, inclusive: bool = False) -> bool:

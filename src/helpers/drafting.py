@@ -72,6 +72,10 @@ def _build_view(text: str) -> _View:
     pos = 0
     for n, line in enumerate(lines):
         for k, ch in enumerate(line):
+            if ch == "\t" and chars and chars[-1] != "\n":
+                chars.append("\n")  # a table cell boundary
+                offsets.append(pos + k)
+                continue
             if ch.isspace():
                 continue
             chars.append(unicodedata.normalize("NFKC", ch) if ch not in "“”‘’" else ch)
@@ -84,6 +88,8 @@ def _build_view(text: str) -> _View:
         nxt = next((l for l in lines[n + 1:] if l.strip()), "")
         hard = (stripped[-1] in _TERMINATORS
                 or _HEADING.match(nxt) is not None
+                or nxt.startswith("\t")               # one table cell per line
+                or re.fullmatch(r"\d+", stripped) is not None  # a row number (序号)
                 or (_HEADING.match(stripped) is not None and "。" not in stripped
                     and len(stripped) < 40))
         if hard and chars and chars[-1] != "\n":
@@ -104,10 +110,11 @@ def _build_view(text: str) -> _View:
 
 #: Printed units after a number, longest first. Known ones map through values.normalise_unit;
 #: the others are recognised only so the clause can be skipped with the unit named.
-_OTHER_UNITS = ["个百分点", "百分点", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
+_OTHER_UNITS = ["个百分点", "百分点", "个月", "个工作日", "个点", "周", "万平方米", "平方米", "万千瓦时", "万千瓦", "千瓦", "亿千瓦时",
                 "吨标煤", "吨标准煤", "万吨二氧化碳", "吨", "万人次", "人", "名", "倍", "辆", "套", "座",
                 "条", "所", "批", "户", "次", "千万元", "百万元", "万美元", "亿元/年", "公里", "千米",
-                "万亩", "公顷", "天", "年", "月", "小时", "元"]
+                "万亩", "平方公里", "公顷", "km²", "km2", "万tce", "tce", "万t", "天", "年", "月", "小时", "元",
+                "万", "千"]
 
 
 def _unit_vocabulary() -> list[str]:
@@ -128,18 +135,29 @@ _LINK_VERBS = ["累计达到", "力争达到", "达到", "达", "突破", "超�
 _OBJECT_VERBS = ["新增培育", "累计完成", "累计培育", "累计创建", "累计实施", "培育", "建设", "打造",
                  "实施", "创建", "完成", "新建", "建成", "推动", "引进", "招引", "攻克", "评选",
                  "促成", "储备", "推广", "认定", "新增", "谋划", "开展", "整治", "淘汰", "腾出",
-                 "改造", "培训", "引育", "组建", "落地", "提取"]
-_LEADING_NOISE = ["其中", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
+                 "改造", "培训", "引育", "组建", "落地", "提取", "实现", "保有", "等", "的"]
+#: Verbs dropped from the start of a name ("建设“未来工厂”" → "“未来工厂”"); 新增, 累计,
+#: 淘汰, 整治 … stay, they say what is counted.
+_NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "新建", "建成", "推动", "引进",
+               "招引", "攻克", "评选", "促成", "储备", "推广", "认定", "谋划", "开展", "实现"]
+_LEADING_NOISE = ["其中", "原则上", "即", "使", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
                   "全面", "努力", "进一步"]
 
 _QUALIFIER_WORDS = ["以上", "突破", "不少于", "不低于", "超过", "累计", "每年", "年均", "力争", "约",
-                    "多", "保持在", "新增"]
+                    "多", "左右", "保持在", "新增", "下降", "降低", "提高到", "增长"]
 
 _YEAR_EXPR = re.compile(
     r"(?P<pre>到|至|在|于|力争到|争取到|计划到|确保到)?(?P<year>20\d\d)年(?P<post>底|末|前|内)?")
+_RESPECTIVELY = re.compile(r"分别(?:达到|为|达|突破|超过|不低于|不少于|增长|下降|降低|提高到|提升到|控制在)?")
+_WORD_NUMBER = re.compile(
+    r"(?:达到|突破|超过|不少于|不低于|培育|建设|新增|实现|打造)[一二三四五六七八九十两百千]+(?:家|个|项|件|亿元|万元|亩)"
+    r"|[一二三四五六七八九十]分之[一二三四五六七八九十]|翻一番|翻一倍|翻两番|翻番")
+_PAST_HEADING = re.compile(r"基础|现状|成效|回顾|形势|背景|成绩|情况")
+_PAST_WORDS = re.compile(r"十三五”?(?:期间|时期|以来)|已经|已累计|已建成|已培育|已完成|已有|现有|"
+                         r"同比|比上年|较上年|上年|去年|位居|居全[省市国]|列全[省市国]|排名|以来")
+_SUBSIDY = re.compile(r"奖励|补助|补贴|资助|奖补|最高给予|给予最高")
 _PERIOD_YEARS = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 _PERIOD_EXPR = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期)?末")
-_SPAN_EXPR = re.compile(r"([一二三四五六七八九十两]|\d)年(?:内|累计|间|来|时间)?")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9, "十": 10}
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)")
@@ -152,11 +170,38 @@ def _strip_name(name: str) -> str:
     return name.strip("，,、；;：:（）()")
 
 
-def _catalogue_names() -> list[tuple[str, str]]:
-    """(name key, indicator_id) for every catalogue name and alias printed name."""
-    names = [(name_key(name_without_unit(e["name_zh"])), iid) for iid, e in load_catalogue().items()]
-    for (_district, key, _unit), row in load_aliases().items():
-        names.append((name_key(name_without_unit(key)), row["indicator_id"]))
+_SCOPE_PREFIX = re.compile(r"^(?:全区|全市|全县|全大区|区本级|县本级|市本级|全区域|[\u4e00-\u9fff]{2}[区县市](?=[\u4e00-\u9fff]{4}))")
+
+
+def _match_key(name: str) -> str:
+    """A printed name reduced for comparison: no quotes, scope prefix, span words or notes."""
+    k = name_key(name_without_unit(name))
+    k = re.sub(r"[“”\"'‘’]", "", k)
+    k = re.sub(r"[（(](?:每年|个|家|项|件|亿元|万元|%)[）)]$", "", k)
+    k = _SCOPE_PREFIX.sub("", k)
+    # 亩均 figures and 全员劳动生产率 are 规上工业 figures by definition; other 规上 names
+    # (规上高新技术企业) differ in scope from the unqualified name
+    k = re.sub(r"^(?:规模以上工业|规上工业)(?=亩均|全员劳动生产率)", "", k)
+    k = re.sub(r"^(?:[一二三四五两]年(?:内)?)", "", k)
+    return k
+
+
+def _similarity(a: str, b: str) -> float:
+    """The larger of sequence similarity and bigram overlap (word order differs in prose)."""
+    seq = difflib.SequenceMatcher(None, a, b).ratio()
+    ga = {a[i:i + 2] for i in range(len(a) - 1)}
+    gb = {b[i:i + 2] for i in range(len(b) - 1)}
+    dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+    return max(seq, dice)
+
+
+def _catalogue_names() -> list[tuple[str, str, str]]:
+    """(match key, full name key, indicator_id) for every catalogue name and alias."""
+    names = [(_match_key(e["name_zh"]), name_key(e["name_zh"]), iid)
+             for iid, e in load_catalogue().items()]
+    for row in load_aliases().values():
+        names.append((_match_key(row["printed_name"]), name_key(row["printed_name"]),
+                      row["indicator_id"]))
     return names
 
 
@@ -195,7 +240,7 @@ def _measure_of(name: str, unit: str, clause: str) -> str:
         return "index"
     if "每年" in clause or "年均新增" in clause:
         return "flow"
-    if "累计" in clause or "新增" in name or re.search(r"[一二三四五两\d]年", clause):
+    if "累计" in clause or "新增" in name or re.search(r"(?<![\d.])(?:[一二三四五两]|\d)年(?:内|累计|间)", clause):
         return "cumulative"
     if unit in ("家", "个", "项", "件", "台", "人次", "万人"):
         return "stock"
@@ -216,19 +261,27 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
             if u:
                 return row["indicator_id"], u
     best: tuple[float, str] | None = None
-    for cand_key, iid in _catalogue_names():
+    mkey, fkey = _match_key(name), name_key(name)
+    for cand_key, cand_full, iid in _catalogue_names():
         entry = catalogue.get(iid)
         if not entry or _compatible_unit(unit, entry["unit"], name) is None:
             continue
         if _measure_family(entry["measure"]) != _measure_family(measure):
             continue
-        score = difflib.SequenceMatcher(None, key, cand_key).ratio()
+        score = _similarity(mkey, cand_key) - (0.05 if entry["unit"] != unit else 0.0) \
+            - (0.1 if "新增" in name and entry["measure"] == "stock" else 0.0)
+        # ties (规上高新技术企业 vs 高新技术企业 for 全区高新技术企业) go to the closer full name
+        score += 0.01 * _similarity(fkey, cand_full)
         if best is None or score > best[0]:
             best = (score, iid)
-    if best and best[0] >= 0.8:
+    if best and best[0] >= MATCH_THRESHOLD:
         iid = best[1]
         return iid, _compatible_unit(unit, catalogue[iid]["unit"], name)
     return None, unit
+
+
+#: Similarity (0–1) a printed name needs to a catalogue name or alias to take its id.
+MATCH_THRESHOLD = 0.75
 
 
 def _measure_family(measure: str) -> str:
@@ -247,30 +300,47 @@ class _Value:
     number: str
     printed_unit: str
     known_unit: str | None
+    range: bool = False  # the second number of "1-2项"
+    negative: bool = False
+    thousands: bool = False  # printed with a thousands separator (1,000)
 
 
 def _find_values(s: str, units: list[str]) -> list[_Value]:
     out = []
     for m in _NUMBER.finditer(s):
         a, b = m.span()
-        rest = s[b:]
+        extra = 1 if s[b:b + 1] in ("多", "余") else 0
+        rest = s[b + extra:]
         unit = next((u for u in units if rest.startswith(u)), "")
         if unit in ("年", "月") or (unit == "" and rest[:1] in ("年", "月", "日", "号", "G", "次")):
             continue  # years, dates, 5G, ordinals
-        if s[a - 1:a] in ("第", "前", "-", "—", "~", "～") or (a and s[a - 1].isascii() and s[a - 1].isalpha()):
+        if s[a - 1:a] in ("第", "前") or (a and s[a - 1].isascii() and s[a - 1].isalpha()
+                                           and not unit):
+            continue  # 第3批, PM2.5, R2 (but "工业APP30个" is a count)
+        if s[a - 1:a] == "," and s[a - 2:a - 1].isdigit():
+            continue  # the 000 of 1,000: reported with its first group
+        if re.match(r",\d{3}", s[b:]):
+            out.append(_Value(a, b, b, b, m.group(1), "", None, thousands=True))
             continue
+        is_range = bool(re.search(r"\d[-—~～]$", s[max(0, a - 12):a]))
+        negative = s[a - 1:a] in ("-", "−", "－") and not is_range
+        if re.match(r"[-—~～]\d", s[b:]):
+            continue  # the first number of a range: the second one carries the unit
         known = None
         if unit:
             try:
                 known = normalise_unit(unit)
             except UnknownUnitError:
                 known = None
-        end = b + len(unit)
+        end = b + extra + len(unit)
         for q in _QUALIFIER_AFTER:
             if s.startswith(q, end):
                 end += len(q)
                 break
-        out.append(_Value(a, b, b + len(unit), end, m.group(1), unit, known))
+        if is_range and (unit in ("年", "月") or not unit):
+            continue
+        out.append(_Value(a, b, b + extra + len(unit), end, m.group(1), unit, known, is_range,
+                          negative))
     return out
 
 
@@ -312,10 +382,12 @@ def _year_in(clause: str, base_year: int | None, end_year: int | None) -> int | 
     """The target year a clause states, if any (到2025年, 2025年前, "十四五"末, 五年内)."""
     for m in _YEAR_EXPR.finditer(clause):
         before = clause[max(0, m.start() - 1):m.start()]
-        if before in ("较", "比", "于") and not m.group("pre"):
+        if before in ("较", "比", "于", "-", "—", "~", "～") and not m.group("pre"):
             continue  # 较2020年: a comparison base, not the clause's year
         if clause[m.end():m.end() + 1] in ("-", "—", "至", "~") and not m.group("post"):
             continue
+        if clause.startswith(("以来", "以前", "以后", "起"), m.end()):
+            continue  # 2018年以来: a period, not a target year
         return int(m.group("year"))
     m = _PERIOD_EXPR.search(clause)
     if m:
@@ -334,6 +406,9 @@ def _span_year(clause: str, base_year: int | None) -> int | None:
 
 
 def _clean_name(name: str) -> str:
+    name = re.sub(r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])", "", name)  # list markers
+    name = re.sub(r"^(?:其中|并|同时)", "", name)
+    name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
     name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
     name = re.sub(r"^(?:[“\"]?十[三四五]五[”\"]?期?末)", "", name)
     changed = True
@@ -342,11 +417,18 @@ def _clean_name(name: str) -> str:
         for w in _LEADING_NOISE:
             if name.startswith(w) and len(name) > len(w):
                 name, changed = name[len(w):], True
+    for w in _NAME_VERBS:
+        if name.startswith(w) and len(name) > len(w) + 1:
+            name = name[len(w):]
+            break
     for v in sorted(_LINK_VERBS, key=len, reverse=True):
         if name.endswith(v) and len(name) > len(v):
             name = name[: -len(v)]
             break
-    return _strip_name(name)
+    name = _strip_name(name)
+    if name.endswith("年均") and len(name) > 2:
+        name += "增速"  # "规上工业增加值年均增长8%" → 规上工业增加值年均增速
+    return name
 
 
 def _strip_object_verb(text: str) -> tuple[str, bool]:
@@ -362,34 +444,11 @@ def draft_extraction(text: str, *, district: str, source_file: str, base_year: i
 
     ``text`` is the whole document; ``district`` the slug written in each row; ``source_file``
     the raw file name; ``base_year`` / ``end_year`` the plan's years (a clause with no year of
-    its own takes the plan's end year; ``五年内`` counts from the base year). Rows follow
-    :data:`DRAFT_COLUMNS`; see the module docstring for what is skipped.
+    its own takes the plan's end year; ``五年内`` counts from the base year; a value for the
+    base year is a ``baseline``). Rows follow :data:`DRAFT_COLUMNS`; clauses with a number that
+    is not drafted are in ``Draft.skipped`` with the reason.
     """
-    view = _build_view(text)
-    s = view.chars
-    units = _unit_vocabulary()
-    draft = Draft()
-    proposed: dict[tuple[str, str], dict] = {}
-    line_of = _line_index(text)
-
-    def skip(i: int, j: int, reason: str) -> None:
-        a, _b = view.span(i, j)
-        draft.skipped.append(Skipped(line_of(a), view.original(i, j), reason))
-
-    for sa, sb in _sentences(s):
-        sentence_year: int | None = None
-        for ca, cb in _split_clauses(s, sa, sb):
-            clause = s[ca:cb]
-            y = _year_in(clause, base_year, end_year)
-            if y is not None:
-                sentence_year = y
-            values = _find_values(clause, units)
-            if not values:
-                continue
-            _draft_clause(draft, proposed, view, ca, cb, values, sentence_year, district,
-                          source_file, base_year, end_year, skip)
-    draft.proposed_ids = list(proposed.values())
-    return draft
+    return _Drafter(text, district, source_file, base_year, end_year).run()
 
 
 def _line_index(text: str):
@@ -398,105 +457,493 @@ def _line_index(text: str):
     return lambda off: bisect.bisect_right(starts, off)
 
 
-def _draft_clause(draft, proposed, view, ca, cb, values, sentence_year, district, source_file,
-                  base_year, end_year, skip) -> None:
-    s = view.chars
-    clause = s[ca:cb]
-    # Values in value position: at the end of their segment (followed by end, 、, 和 or a
-    # bracket) or right after an object verb. The others are thresholds inside a name.
-    picked: list[tuple[_Value, str, int, int]] = []  # value, name, name start, name end (clause-relative)
-    seg_start = 0
-    for k, v in enumerate(values):
-        after = clause[v.end:v.end + 1]
-        at_end = after in ("", "、", "（", "(")
-        before = clause[seg_start:v.start]
-        pre, by_verb = _strip_object_verb(before)
-        if at_end:
-            name = _clean_name(before)
-            if not name:
-                # "实施2项、谋划2项产业链协同创新项目": no name of its own
-                skip(ca + v.start, ca + v.end, "no indicator name before the number")
-                seg_start = v.end + 1
-                continue
-            picked.append((v, name, seg_start, v.end))
-            seg_start = v.end + 1
-        elif by_verb and v.known_unit in ("家", "个", "项", "件", "台", "人次"):
-            # verb + N + unit + object: the name runs to the next value or clause end
-            nxt = values[k + 1].start if k + 1 < len(values) else len(clause)
-            obj_end = clause.find("、", v.end)
-            obj_end = nxt if obj_end < 0 or obj_end > nxt else obj_end
-            name = _strip_name(clause[v.end:obj_end])
-            if not name or _find_values(name, _unit_vocabulary()):
-                skip(ca + v.start, ca + obj_end, "counted object has a number of its own")
-                seg_start = obj_end + 1
-                continue
-            picked.append((v, name, seg_start, obj_end))
-            seg_start = obj_end + 1
-        else:
-            continue  # a threshold inside a name (超50亿元…)
-    if not picked:
-        skip(ca, cb, "no number in a target position (numbers are part of a name)")
-        return
-    for v, name, na, nb in picked:
-        _emit(draft, proposed, view, ca, cb, v, name, na, nb, sentence_year, district,
-              source_file, base_year, end_year, skip)
+_VALUE_ONLY = re.compile(r"^(?:约)?\d+(?:\.\d+)?(?:多|余)?[^\d]{0,8}$")
+_GROWTH_NAMES = ("年均", "年均增长", "年均增速", "年均增幅", "年均增长率")
+_COUNT_UNITS = ("家", "个", "项", "件", "台", "人次", "亩", "万人")
 
 
-def _emit(draft, proposed, view, ca, cb, v, name, na, nb, sentence_year, district, source_file,
-          base_year, end_year, skip) -> None:
-    s = view.chars
-    clause = s[ca:cb]
-    if not v.printed_unit:
-        skip(ca, cb, f"number {v.number} without a unit")
-        return
-    if v.known_unit is None:
-        skip(ca, cb, f"unit {v.printed_unit!r} is not in the kit's vocabulary")
-        return
-    local = clause[na:nb]
-    year = _year_in(local, base_year, end_year)
-    if year is None:
-        year = sentence_year
-    if year is None:
-        year = _span_year(clause, base_year)
-    if year is None:
-        year = end_year
-    if year is None:
-        skip(ca, cb, "no year in the clause and no plan end year given")
-        return
-    role = "target"
-    if base_year is not None and year <= base_year:
-        if year < base_year:
-            skip(ca, cb, f"year {year} is before the plan's base year {base_year}")
+def _bracket_groups(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Top-level （…） / (…) groups in s[a:b] as (open index, close index)."""
+    groups, depth, start = [], 0, None
+    for i in range(a, b):
+        if s[i] in "（(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif s[i] in "）)" and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+    return groups
+
+
+class _Drafter:
+    def __init__(self, text, district, source_file, base_year, end_year):
+        self.view = _build_view(text)
+        self.s = self.view.chars
+        self.district, self.source_file = district, source_file
+        self.base_year, self.end_year = base_year, end_year
+        self.units = _unit_vocabulary()
+        self.draft = Draft()
+        self.proposed: dict[tuple[str, str], dict] = {}
+        self.line_of = _line_index(text)
+        self.past: str | None = None
+        self.events = 0  # rows drafted + clauses skipped so far
+        self._cells: tuple[Skipped, int, int, int] | None = None  # the current run of table cells
+        self.previous: tuple[str, int] | None = None  # last name drafted in this sentence
+
+    def run(self) -> Draft:
+        past_section = False
+        for sa, sb in _sentences(self.s):
+            sentence = self.s[sa:sb]
+            if _HEADING.match(sentence) and len(sentence) < 40:
+                # "一、发展基础" … the next heading: what happened, not what is planned
+                past_section = _PAST_HEADING.search(sentence) is not None
+            self.past = "section" if past_section else (
+                "sentence" if _PAST_WORDS.search(sentence) else None)
+            year, self.previous = None, None
+            for ca, cb in _split_clauses(self.s, sa, sb):
+                year = self.items(ca, cb, year, outer=None)
+        self.draft.proposed_ids = list(self.proposed.values())
+        return self.draft
+
+    def skip(self, i: int, j: int, reason: str) -> None:
+        self.events += 1
+        a, _b = self.view.span(i, j)
+        entry = Skipped(self.line_of(a), self.view.original(i, j), reason)
+        if reason == _TABLE_CELL and self._cells and self._cells[2] == len(self.draft.rows) \
+                and self._cells[3] == len(self.draft.skipped):
+            # a run of table cells with nothing drafted or skipped between: one entry
+            first, n = self._cells[0], self._cells[1] + 1
+            entry = Skipped(first.line, f"{first.clause} … {entry.clause}",
+                            f"{n} bare numbers in a table (lines {first.line}–{entry.line}): "
+                            f"tables are read by the table readers")
+            self.draft.skipped[-1] = entry
+            self._cells = (first, n, len(self.draft.rows), len(self.draft.skipped))
             return
-        role = "baseline"
-    unit = _context_unit(v.known_unit, name)
-    measure = _measure_of(name, unit, clause)
-    iid, matched_unit = _match_id(district, name, v.known_unit, measure)
-    if iid is None:
-        key = (name_key(name), unit)
-        if key not in proposed:
-            proposed[key] = {
-                "indicator_id": f"{district}_draft_{len(proposed) + 1:02d}",
-                "name_zh": name, "name_en": "", "unit": unit, "measure": measure,
-                "direction": "lower" if any(w in clause for w in _LOWER_WORDS) else "higher",
-                "concept": "", "notes": f"proposed by drafting from {source_file}; name_en, id and "
-                                        f"concept to be set in review",
-            }
-        iid = proposed[key]["indicator_id"]
-    else:
-        unit = matched_unit
-    qa, qb = view.span(ca + na, ca + max(nb, v.end))
-    quote = view.source[qa:qb]
-    va, vb = view.span(ca + v.start, ca + v.unit_end)
-    value_text = view.source[va:vb]
-    value, _printed = parse_value_text(value_text)
-    if abs(value - float(v.number)) > 1e-9:
-        skip(ca, cb, f"value text {value_text!r} does not read as {v.number}")
-        return
-    notes = [w for w in _QUALIFIER_WORDS if w in clause[na:nb + 3]]
-    draft.rows.append({
-        "district": district, "source_file": source_file, "section": SECTION,
-        "indicator": name, "indicator_id": iid, "category": "", "lead_agency": "",
-        "year": year, "value": value, "unit": unit, "role": role, "value_text": value_text,
-        "quote": quote, "note": "; ".join(notes), "review": "drafted",
-    })
+        self.draft.skipped.append(entry)
+        self._cells = (entry, 1, len(self.draft.rows), len(self.draft.skipped)) \
+            if reason == _TABLE_CELL else None
+
+    def items(self, a: int, b: int, year: int | None, outer: tuple[str, int] | None) -> int | None:
+        """Draft the values of s[a:b]; returns the year context for the clauses that follow.
+
+        ``outer`` is (name, name start) of the value a bracket belongs to, for 40.82亿元 in
+        "产值突破100亿元（2022年40.82亿元，年均约20%）".
+        """
+        s = self.s
+        # brackets holding a value or a year are read on their own; "（2）", "（含）" stay text
+        groups = [g for g in _bracket_groups(s, a, b)
+                  if any(v.printed_unit for v in _find_values(s[g[0] + 1:g[1]], self.units))
+                  or _YEAR_EXPR.search(s[g[0] + 1:g[1]])]
+        masked = list(s[a:b])
+        for o, c in groups:
+            for i in range(o + 1, c):
+                masked[i - a] = "□"
+        masked = "".join(masked)
+        own = _year_in(masked, self.base_year, self.end_year)
+        if own is not None:
+            year = own
+        values = _find_values(masked, self.units)
+        resp = _RESPECTIVELY.search(masked)
+        if resp and values:
+            self.respectively(a, b, resp, values, year, groups)
+            return year
+        events = [("v", v.start + a, v) for v in values] + [("g", o, (o, c)) for o, c in groups]
+        events.sort(key=lambda e: e[1])
+        n_before = self.events
+        seg = a            # start of the current segment (name text starts here)
+        verb_list = False  # inside "促成5个…、10个…" (a verb's list of counted objects)
+        last_name: tuple[str, int] | None = outer
+        consumed: set[int] = set()
+        deferred: list[tuple[_Value, str, int]] = []
+        for kind, pos, item in events:
+            if kind == "g":
+                o, c = item
+                content = s[o + 1:c]
+                if _VALUE_ONLY.match(content) and _find_values(content, self.units):
+                    v = _find_values(content, self.units)[0]
+                    v = _shift(v, o + 1)
+                    name = _clean_name(self.text_without_groups(seg, o, groups))
+                    if not name:
+                        self.skip(seg, c + 1, "no indicator name before the bracketed value")
+                    else:
+                        self.emit(v, name, seg, c + 1, year, a, b)
+                        last_name = (name, seg)
+                    seg = c + 1 + (s[c + 1:c + 2] in "、和及")
+                else:
+                    if last_name is None:
+                        pre = _clean_name(self.text_without_groups(seg, o, groups))
+                        inner_outer = (pre, seg) if pre else None
+                    else:
+                        inner_outer = last_name
+                    for ia, ib in _split_clauses(s, o + 1, c):
+                        self.items(ia, ib, year, inner_outer)
+                continue
+            v = _shift(item, a)
+            if v.start in consumed:
+                continue
+            if v.range or v.negative or v.thousands:
+                self.skip(seg, min(b, v.end + 8) if v.thousands else v.end,
+                          "a range of values (such as 1-2项), not one target" if v.range else
+                          "a number with a thousands separator (1,000): read it by hand"
+                          if v.thousands else "a negative number: read it by hand")
+                seg = v.end
+                continue
+            after = s[v.end:v.end + 1] if v.end < b else ""
+            if not v.printed_unit and re.search(r"[\u4e00-\u9fff]", s[a:b]):
+                before = self.text_without_groups(seg, v.start, groups)
+                if re.fullmatch(r"(?:附件|附表|表)[:：]?", before):
+                    seg = v.end
+                    continue  # 附件 1, 表2: a heading's number
+                # "达到30." at the end of the text or of a line: the number may be cut off
+                if v.end >= len(s) or s[v.end:v.end + 2] in (".", ".\n") or \
+                        s[v.end:v.end + 1] == "\n" and v.end == b:
+                    self.skip(seg, v.end + (s[v.end:v.end + 1] == "."),
+                              f"the text stops at the number {v.number} (cut off mid-number?)")
+                    seg = v.end
+                    continue
+                if after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
+                    self.skip(seg, v.end, f"number {v.number} without a unit")
+                    seg = v.end
+                    continue
+            if after in ("（", "("):
+                # "90亿元以上（研发投入占GDP比重…）" ends the item; "3亩（含）以上的…" does not
+                close = next((c for o, c in _bracket_groups(s, v.end, b) if o == v.end), None)
+                nxt = s[close + 1:close + 2] if close is not None and close + 1 < b else ""
+                if close is None or nxt not in ("", "、"):
+                    after = "x"
+            before = self.text_without_groups(seg, v.start, groups)
+            pre, by_verb = _strip_object_verb(before)
+            starts_segment = not before or before in ("、", "和", "及")
+            if after in ("", "、", "（", "(") and not (verb_list and starts_segment):
+                name = _clean_name(before)
+                if outer is None and not re.search(r"[\u4e00-\u9fff]", s[a:v.start] + s[v.end:b]):
+                    self.skip(v.start, v.end, _TABLE_CELL)
+                elif not name or name in _GROWTH_NAMES or _is_link_only(name):
+                    if outer is not None:
+                        oname = outer[0] + "年均增速" if name in _GROWTH_NAMES and name else outer[0]
+                        if name in _GROWTH_NAMES and name:
+                            self.emit(v, oname, seg, v.end, year if own is None else own, a, b,
+                                      growth=True)
+                        else:
+                            self.emit(v, oname, seg, v.end, year, a, b)
+                    elif name in _GROWTH_NAMES and self.previous is not None:
+                        # "规上工业增加值突破1000亿元，年均增长8%": the rate of the name before
+                        self.emit(v, self.previous[0] + "年均增速", seg, v.end, year, a, b,
+                                  growth=True)
+                    else:
+                        self.skip(seg, v.end, "no indicator name before the number")
+                elif _only_verbs(name) and after == "、":
+                    # "每年实施2项、谋划2项产业链协同创新项目": the object comes with the next item
+                    deferred.append((v, name, seg))
+                else:
+                    for each in _each_names(name):
+                        self.emit(v, each, seg, v.end, year, a, b)
+                    last_name = (name, seg)
+                seg = v.end + (s[v.end:v.end + 1] in "、和及")
+                verb_list = False
+            elif (by_verb or (verb_list and starts_segment)) and (
+                    v.known_unit in _COUNT_UNITS or v.known_unit == "%" and before.endswith("实现")):
+                # verb + N + unit + object: the object runs to the next 、 or the clause end
+                stop = b
+                for k in range(v.end, b):
+                    if (s[k] == "、" or s[k] in "和及" and s[k + 1:k + 2].isdigit()) \
+                            and not _inside(groups, k):
+                        stop = k
+                        break
+                obj = self.text_without_groups(v.end, stop, groups)
+                inner = [w for w in _find_values(obj, self.units)]
+                if any(not _is_threshold(obj, w) for w in inner):
+                    self.skip(seg, stop, "counted object has a number of its own")
+                else:
+                    for w in inner:
+                        consumed.add(v.end + w.start)
+                    name = _strip_name(obj)
+                    if v.known_unit == "%":
+                        name = _strip_name(_clean_name(pre) + name)
+                    if not name:
+                        self.skip(seg, stop, "no indicator name after the number")
+                    else:
+                        for dv, dname, dseg in deferred:
+                            if dv.known_unit == v.known_unit:
+                                self.emit(dv, dname + name, dseg, dv.end, year, a, b)
+                            else:
+                                self.skip(dseg, dv.end, "no indicator name before the number")
+                        deferred = []
+                        self.emit(v, name, seg, stop, year, a, b)
+                        last_name = (name, seg)
+                seg = stop + 1
+                verb_list = True
+            # else: a threshold inside a name (超50亿元…): part of the next value's name
+        for dv, _dname, dseg in deferred:
+            self.skip(dseg, dv.end, "no indicator name before the number")
+        if outer is None:
+            self.previous = last_name
+        m = _WORD_NUMBER.search(masked)
+        if m and self.events == n_before:
+            self.skip(a, b, f"a target written in words ({m.group(0)}): read it by hand")
+        if any(v.printed_unit for v in values) and \
+                self.events == n_before:
+            self.skip(a, b, "numbers read as part of a name (a threshold such as 超50亿元), "
+                            "no value in a target position")
+        return year
+
+    def respectively(self, a: int, b: int, m: re.Match, values: list["_Value"], year, groups) -> None:
+        """"亩均税收、亩均增加值分别达到35万元、170万元": names and values paired in order."""
+        s = self.s
+        names = [n for n in (_clean_name(p) for p in re.split(
+            r"、|和|及|与", _clean_name(self.text_without_groups(a, a + m.start(), groups)))) if n]
+        vals = [_shift(v, a) for v in values if v.start >= m.end()]
+        between = [s[x.end:y.start] for x, y in zip(vals, vals[1:])]
+        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，")
+                                                             for g in between) \
+                or any(v.start < m.start() for v in values):
+            self.skip(a, b, f"分别 pairs {len(names)} names with {len(vals)} values: read it by hand")
+            return
+        for name, v in zip(names, vals):
+            self.emit(v, name, a, b, year, a, b)
+
+    def text_without_groups(self, i: int, j: int, groups) -> str:
+        """s[i:j] without bracket groups that hold numbers (they are handled on their own)."""
+        out = []
+        for k in range(i, j):
+            if not _inside(groups, k, inclusive=True):
+                out.append(self.s[k])
+        return "".join(out)
+
+    def emit(self, v: "_Value", name: str, qa: int, qb: int, year, ca: int, cb: int, *,
+             growth: bool = False) -> None:
+        s = self.s
+        clause = s[ca:cb]
+        if not v.printed_unit:
+            self.skip(qa, max(qb, v.end), f"number {v.number} without a unit")
+            return
+        if v.known_unit is None:
+            self.skip(qa, max(qb, v.end), f"unit {v.printed_unit!r} is not in the kit's vocabulary")
+            return
+        if year is None and self.past:
+            self.skip(qa, max(qb, v.end), "no year, and the " + (
+                "section reviews the past (发展基础, 现状…)" if self.past == "section" else
+                "sentence reports the past (已, 同比, 以来…)"))
+            return
+        if _SUBSIDY.search(clause):
+            self.skip(qa, max(qb, v.end), "a subsidy or award (奖励, 补助…), not a target")
+            return
+        if year is None:
+            year = _span_year(clause, self.base_year)
+        if year is None:
+            year = self.end_year
+        if year is None:
+            self.skip(qa, max(qb, v.end), "no year in the clause and no plan end year given")
+            return
+        if re.search(r"不得|不应|不宜|严禁|禁止|上限|下限|原则上", clause):
+            self.skip(qa, max(qb, v.end), "a rule for projects or land (不得, 上限, 原则上…), "
+                                          "not a district target")
+            return
+        if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
+            self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
+            return
+        if re.search(r"(?:较|比)20\d\d年(?:底|末)?(?:增长|提高|提升|增加)", s[qa:v.start]):
+            self.skip(qa, max(qb, v.end), "growth against a base year (比2020年增长 N): not a "
+                                          "yearly rate nor a level; read it by hand")
+            return
+        grows = re.search(r"增长(?:约)?$", s[qa:v.start]) is not None
+        if grows and v.known_unit == "%" and not name.endswith(("增速", "增长率", "增幅")):
+            name += "增速"   # "规上工业增加值增长10%": a growth rate
+            growth = True
+        if re.search(r"(?:提高|提升|增加|扩大)(?:了)?(?:约)?$", s[qa:v.start]) or \
+                grows and v.known_unit != "%":
+            self.skip(qa, max(qb, v.end), "an increase by an amount (提高/增加/增长 N, not 提高到 N): "
+                                          "by or to? read it by hand")
+            return
+        if v.negative:
+            self.skip(qa, max(qb, v.end), "a negative number: read it by hand")
+            return
+        if v.range:
+            self.skip(qa, max(qb, v.end), "a range of values (such as 1-2项), not one target")
+            return
+        role = "target"
+        if self.base_year is None and self.end_year is not None and year < self.end_year:
+            self.skip(qa, max(qb, v.end), f"year {year} and no base year given: a baseline or a "
+                                          f"target? read it by hand")
+            return
+        if self.base_year is not None and year <= self.base_year:
+            if year < self.base_year:
+                self.skip(qa, max(qb, v.end), f"year {year} is before the plan's base year {self.base_year}")
+                return
+            role = "baseline"
+        if self.end_year is not None and year > self.end_year:
+            self.skip(qa, max(qb, v.end), f"year {year} is after the plan's end year {self.end_year}")
+            return
+        unit = _context_unit(v.known_unit, name)
+        measure = "growth_rate" if growth else _measure_of(name, unit, clause)
+        iid, matched_unit = _match_id(self.district, name, v.known_unit, measure)
+        if iid is None:
+            key = (name_key(name), unit)
+            if key not in self.proposed:
+                entry = {
+                    "indicator_id": f"{self.district}_draft_{len(self.proposed) + 1:02d}",
+                    "name_zh": name, "name_en": "", "unit": unit, "measure": measure,
+                    "direction": "lower" if any(w in clause for w in _LOWER_WORDS) else "higher",
+                    "concept": "",
+                    "notes": f"proposed by drafting from {self.source_file} line "
+                             f"{self.line_of(self.view.offsets[v.start])}: set id, name_en and "
+                             f"concept in review",
+                }
+                self.proposed[key] = {c: entry[c] for c in CATALOGUE_COLUMNS}
+            iid = self.proposed[key]["indicator_id"]
+        else:
+            unit = matched_unit
+        a, b = self.view.span(qa, max(qb, v.end))
+        quote = self.view.source[a:b]
+        va, vb = self.view.span(v.start, v.unit_end)
+        value_text = self.view.source[va:vb]
+        value, _printed = parse_value_text(value_text)
+        if abs(value - float(v.number)) > 1e-9:
+            self.skip(qa, qb, f"value text {value_text!r} does not read as {v.number}")
+            return
+        notes = [w for w in _QUALIFIER_WORDS if w in s[qa:max(qb, v.end)]]
+        self.events += 1
+        self.draft.rows.append({
+            "district": self.district, "source_file": self.source_file, "section": SECTION,
+            "indicator": name, "indicator_id": iid, "category": "", "lead_agency": "",
+            "year": year, "value": value, "unit": unit, "role": role, "value_text": value_text,
+            "quote": quote, "note": "; ".join(notes), "review": "drafted",
+        })
+
+
+_TABLE_CELL = "a bare number (a table cell: tables are read by the table readers)"
+
+
+def _shift(v: "_Value", by: int) -> "_Value":
+    return _Value(v.start + by, v.num_end + by, v.unit_end + by, v.end + by, v.number,
+                  v.printed_unit, v.known_unit, v.range, v.negative, v.thousands)
+
+
+def _inside(groups, k: int, inclusive: bool = False) -> bool:
+    return any((o <= k <= c) if inclusive else (o < k < c) for o, c in groups)
+
+
+def _only_verbs(name: str) -> bool:
+    """A name that is only 每年/累计/新增 and a verb ("每年实施"): it names no object."""
+    core = re.sub(r"^(?:每年|累计|新增|年均|力争)+", "", name)
+    return core == "" or core in _OBJECT_VERBS or core in _NAME_VERBS
+
+
+def _each_names(name: str) -> list[str]:
+    """"三星级以上小微企业园和四星级以上小微企业园各" → both names (各: the value is each one's)."""
+    if not name.endswith("各"):
+        return [name]
+    parts = [p for p in re.split(r"和|、|及|与", name[:-1]) if p]
+    return parts if len(parts) > 1 and all(len(p) >= 2 for p in parts) else [name[:-1]]
+
+
+def _is_link_only(name: str) -> bool:
+    return name in _LINK_VERBS or name in _LEADING_NOISE
+
+
+def _is_threshold(text: str, v: "_Value") -> bool:
+    """A number inside a name: "超50亿元", "5000吨标煤以上企业", "100亿元以上的"."""
+    before = text[max(0, v.start - 2):v.start]
+    return before.endswith(("超", "超过", "耗", "达到")) or text.startswith(("以上", "及以上"), v.unit_end) \
+        or v.end < len(text) and text[v.end:v.end + 1] in ("的",)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring a draft against hand-curated rows
+
+def _anchors(text: str, quote: str, value_text: str) -> set[int]:
+    """Document offsets of the first digit of value_text, for every place the quote occurs."""
+    out: set[int] = set()
+    if not quote or not value_text:
+        return out
+    digit = re.search(r"\d", value_text)
+    lead = digit.start() if digit else 0
+    q = text.find(quote)
+    while q >= 0:
+        v = quote.find(value_text)
+        while v >= 0:
+            out.add(q + v + lead)
+            v = quote.find(value_text, v + 1)
+        q = text.find(quote, q + 1)
+    return out
+
+
+def _regions(text: str, quote: str) -> list[tuple[int, int]]:
+    spans, q = [], text.find(quote)
+    while q >= 0:
+        spans.append((q, q + len(quote)))
+        q = text.find(quote, q + 1)
+    return spans
+
+
+def score_draft(drafted: list[dict], curated: list[dict], texts: dict[str, str]) -> dict:
+    """Precision and recall of drafted rows against curated rows of the same documents.
+
+    A drafted row *matches* a curated row when both give the same district, source file,
+    year, value and unit, and both point at the same printed number: the offset of the first
+    digit of ``value_text`` inside ``quote``, located in the document, is the same for both
+    (any occurrence of the quote counts). A drafted row whose number lies inside a curated
+    row's quote but matches none is *wrong*; one outside every curated quote is *unjudged*
+    (the curated set says nothing about it). Recall = matched curated rows / curated rows;
+    precision = matched drafted rows / (matched + wrong) drafted rows. Indicator ids are
+    compared separately (``id_agreement`` over matched pairs).
+    """
+    key = lambda r: (r["district"], r["source_file"], int(r["year"]), float(r["value"]), r["unit"])
+    cur = []
+    for r in curated:
+        text = texts[r["source_file"]]
+        cur.append((r, _anchors(text, r["quote"], r["value_text"]), _regions(text, r["quote"])))
+    drafted_anchors = [_anchors(texts[d["source_file"]], d["quote"], d["value_text"]) for d in drafted]
+    # One-to-one: a printed number counts once. Pairs that also agree on the id go first, so
+    # two curated rows quoting the same sentence ("…项目30个、评选工业APP30个") pair correctly.
+    candidates = []
+    for j, d in enumerate(drafted):
+        for i, (c, c_anchors, _reg) in enumerate(cur):
+            if c["source_file"] == d["source_file"] and drafted_anchors[j] & c_anchors \
+                    and key(c) == key(d):
+                candidates.append((d["indicator_id"] != c["indicator_id"], len(c_anchors), j, i))
+    candidates.sort()
+    edges: dict[int, list[int]] = {}
+    for _id_differs, _n, j, i in candidates:
+        edges.setdefault(j, []).append(i)
+    # Maximum one-to-one matching (augmenting paths), trying id-agreeing pairs first.
+    owner: dict[int, int] = {}  # curated index → drafted index
+
+    def augment(j: int, seen: set[int]) -> bool:
+        for i in edges.get(j, []):
+            if i in seen:
+                continue
+            seen.add(i)
+            if i not in owner or augment(owner[i], seen):
+                owner[i] = j
+                return True
+        return False
+
+    for j in sorted(edges, key=lambda j: min((c[0], c[1]) for c in candidates if c[2] == j)):
+        augment(j, set())
+    pair_of = {j: i for i, j in owner.items()}
+    taken = set(owner)
+    matched, wrong, unjudged, id_same = [], [], [], 0
+    matched_curated = taken
+    for j, d in enumerate(drafted):
+        if j in pair_of:
+            c = cur[pair_of[j]][0]
+            matched.append((d, c))
+            id_same += d["indicator_id"] == c["indicator_id"]
+            continue
+        anchors = drafted_anchors[j]
+        inside = any(c["source_file"] == d["source_file"] and any(a <= x < b for a, b in reg for x in anchors)
+                     for c, _a, reg in cur)
+        (wrong if inside else unjudged).append(d)
+    judged = len(matched) + len(wrong)
+    return {
+        "curated": len(cur), "drafted": len(drafted), "matched": len(matched),
+        "recall": len(matched_curated) / len(cur) if cur else 0.0,
+        "precision": len(matched) / judged if judged else 1.0,
+        "id_agreement": id_same / len(matched) if matched else 0.0,
+        "wrong": wrong, "unjudged": unjudged,
+        "missed": [c for i, (c, _a, _r) in enumerate(cur) if i not in matched_curated],
+        "matched_pairs": matched,
+    }

@@ -74,7 +74,8 @@ def test_add_with_given_years_says_so(kit, tmp_path):
     plan.write_text(PLAN.replace("（2021—2025年）", ""), encoding="utf-8")
     res = run(kit, "helpers.district", "add", "shifan", "--name", "示范县", "--document", str(plan))
     assert res.returncode == 1
-    assert "the text prints no plan period like 2021—2025年; give --base-year and --end-year" in res.stderr
+    assert ("the text prints no plan period like 2021—2025年; give --base-year and --end-year "
+            "(the kit does not guess a plan's years)") in res.stderr
     assert not (kit / "data" / "districts" / "shifan.toml").exists()
     res = run(kit, "helpers.district", "add", "shifan", "--name", "示范县", "--document", str(plan),
               "--base-year", "2020", "--end-year", "2025")
@@ -172,7 +173,7 @@ def test_bad_entries_are_all_reported_and_nothing_is_added(kit, tmp_path):
     assert f"{n}, line 2: year 2099 is outside the plan period 2020–2023 of shifan" in err
     assert f"{n}, line 3: value_added_per_mu: unit '万元' does not match the catalogue unit '万元/亩'" in err
     assert f"{n}, line 4: indicator_id 'tax_per_mu_x' is not in data/catalogue/indicators.csv; nearest: tax_per_mu" in err
-    assert f"{n}, line 5: source_date '2021/09/30' is not a date YYYY-MM-DD" in err
+    assert f"{n}, line 5: source_date '2021/09/30' is not a date YYYY-MM-DD (or leave it empty" in err
     assert f"{n}, line 7: value 36.0 does not match value_text '35万元'" in err
     assert "nothing was added" in err
     assert not (kit / "data" / "districts" / "shifan.toml").exists()
@@ -296,3 +297,16 @@ def test_add_takes_out_drafted_rows_the_checks_refuse(kit, tmp_path, monkeypatch
     rows = rows_of(kit / "data" / "raw" / "shifan_extraction.csv")
     assert [r["indicator_id"] for r in rows] == ["tax_per_mu"]
     assert "rows = 1" in (kit / "data" / "districts" / "shifan.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, years", [
+    ("乐清市…攻坚行动方案(2021-2023)", (2020, 2023)),
+    ("德清县…实施方案(2021—2023年)", (2020, 2023)),
+    ("（2023—2027年）", (2022, 2027)),
+    ("发布于2021-12-03", None),
+    ("建德市…实施方案", None),
+])
+def test_plan_period_from_the_text(text, years):
+    from helpers.district import detect_years
+    found = detect_years(text)
+    assert (found[:2] if found else None) == years

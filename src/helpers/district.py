@@ -35,7 +35,7 @@ from .parsing.curated import CURATED_COLUMNS
 from .parsing.entries import ENTRIES_COLUMNS, read_entries_checked
 
 #: 2021—2025 / 2021-2025 / 2023~2027 / 2021至2023 in a plan's title or text.
-YEAR_SPAN = re.compile(r"(20\d\d)\s*年?\s*[—–－\-~～至到]+\s*(20\d\d)\s*年")
+YEAR_SPAN = re.compile(r"(20\d\d)\s*年?\s*[—–－\-~～至到]+\s*(20\d\d)(?!\d)\s*年?")
 EXTRACTION_COLUMNS = [*CURATED_COLUMNS, "review"]
 
 
@@ -45,8 +45,9 @@ class AddError(KitError):
 
 # --- years and titles -------------------------------------------------------------------
 
-def detect_years(text: str) -> tuple[int, int, str] | None:
-    """(base, end, evidence) from the first 'YYYY—YYYY年' span: 2021—2025 → base 2020, end 2025."""
+def detect_years(text: str, where: str = "") -> tuple[int, int, str] | None:
+    """(base, end, evidence) from the first 'YYYY—YYYY年' span: 2021—2025 → base 2020, end 2025.
+    ``where`` names the text in the evidence (default: its line)."""
     m = YEAR_SPAN.search(text)
     if not m:
         return None
@@ -54,16 +55,18 @@ def detect_years(text: str) -> tuple[int, int, str] | None:
     if not 2000 < first <= last <= 2050:
         return None
     line = text.count("\n", 0, m.start()) + 1
-    return first - 1, last, f"{m.group(0)!r} (line {line})"
+    return first - 1, last, f"{m.group(0)!r} ({where or f'line {line}'})"
 
 
-def choose_years(text: str, base: int | None, end: int | None) -> tuple[int, int, str]:
-    found = detect_years(text)
+def choose_years(text: str, base: int | None, end: int | None, where: str = ""
+                 ) -> tuple[int, int, str]:
+    found = detect_years(text, where)
     if base is not None and end is not None:
         return base, end, "as given (--base-year, --end-year)"
     if found is None:
-        raise AddError("the text prints no plan period like 2021—2025年; give --base-year and "
-                       "--end-year")
+        missing = " and ".join(f for f, v in (("--base-year", base), ("--end-year", end)) if v is None)
+        raise AddError(f"the text prints no plan period like 2021—2025年; give {missing} "
+                       "(the kit does not guess a plan's years)")
     fb, fe, evidence = found
     how = f"from {evidence}: base = first year - 1, end = last year"
     if base is not None or end is not None:
@@ -347,7 +350,7 @@ def add_entries(args, registry) -> int:
     except SourceError as exc:
         raise AddError(str(exc)) from None
     titles = " ".join(dict.fromkeys(r["source_title"] for r in raw_rows))
-    base, end, how = choose_years(titles, args.base_year, args.end_year)
+    base, end, how = choose_years(titles, args.base_year, args.end_year, "in source_title")
     raw_name = f"{args.slug}_entries.csv"
     dest = paths.RAW_DIR / raw_name
     if dest.exists():

@@ -98,10 +98,12 @@ def read_entries_checked(path: Path, district) -> tuple[list[dict], list[KitErro
                 found.append(exc)
         if not row["source_title"]:
             bad("empty source_title (the document's title)")
-        try:
-            dt.date.fromisoformat(row["source_date"])
-        except ValueError:
-            bad(f"source_date {row['source_date']!r} is not a date YYYY-MM-DD")
+        if row["source_date"]:  # empty: the page prints no date
+            try:
+                dt.date.fromisoformat(row["source_date"])
+            except ValueError:
+                bad(f"source_date {row['source_date']!r} is not a date YYYY-MM-DD (or leave it "
+                    "empty when the page prints none)")
         if not row["source_url"].startswith(("http://", "https://")):
             bad(f"source_url {row['source_url']!r} is not an http(s) address")
         if not row["source_place"]:

@@ -208,3 +208,12 @@ def test_a_table_year_outside_the_plan_is_refused(kit):
     with pytest.raises(ProblemList, match=r"yinzhou_plan_2022-2027\.txt, line \d+: table '附件1' has a "
                                           r"2027 column, outside the plan period 2022–2025"):
         build_table(kit / "data" / "raw", load_districts(kit / "data" / "districts"))
+
+
+def test_a_pledge_set_names_catalogued_ids(kit):
+    toml = kit / "data" / "districts" / "beilun.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"rd_investment",', '"rd_invest",'),
+                    encoding="utf-8")
+    res = run(kit, "helpers.district", "check", "beilun")
+    assert res.returncode == 1
+    assert "beilun.toml: pledges.five_leaps: rd_invest not in data/catalogue/indicators.csv" in res.stdout

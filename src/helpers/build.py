@@ -321,6 +321,19 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
     return rows, problems, documents
 
 
+def check_pledges(registry: dict[str, District], problems: list) -> None:
+    """Every id of a declared pledge set must be in the catalogue."""
+    catalogue = load_catalogue(paths.CATALOGUE_CSV)
+    for d in registry.values():
+        for key, p in d.pledges.items():
+            unknown = [i for i in p["indicator_ids"] if i not in catalogue]
+            if unknown:
+                exc = SourceError(f"pledges.{key}: {', '.join(unknown)} not in "
+                                  "data/catalogue/indicators.csv", d.source or f"{d.slug}.toml")
+                exc.district = d.slug
+                problems.append(exc)
+
+
 def row_counts(rows: list[dict]) -> dict[tuple[str, str], int]:
     """(district, input file) → rows the build took from it."""
     counts: dict[tuple[str, str], int] = {}
@@ -359,6 +372,7 @@ def collect(raw_dir: Path | None = None, registry: dict[str, District] | None = 
         return None, [exc], []
     rows = check_duplicates(rows, problems)
     rows = attach_catalogue(rows, registry, problems)
+    check_pledges(registry, problems)
     check_agreement(rows, problems)
     # by file and line, so a file's problems read top to bottom
     problems.sort(key=lambda p: (getattr(p, "file", None) or "", getattr(p, "line", None) or 0))

@@ -30,7 +30,7 @@ class Document:
     sha256: str
     rows: int = 0  # table rows the build reads from it (curated rows are counted per file)
     sections: tuple[str, ...] = ()  # sections curated rows may name (besides 正文)
-    tables: tuple[dict, ...] = ()  # table layouts, see helpers.parsing.tables
+    tables: tuple[dict, ...] = field(default=(), hash=False)  # layouts, see helpers.parsing.tables
 
 
 @dataclass(frozen=True)

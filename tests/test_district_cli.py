@@ -13,7 +13,8 @@ import pytest
 from helpers.districts import District, resolve_district
 from helpers.errors import UnknownDistrictError
 from helpers.paths import ROOT
-from helpers.parsing.entries import ENTRIES_COLUMNS, ENTRIES_NOTE, ENTRIES_SECTION
+from helpers.parsing.entries import (ENTRIES_COLUMNS, ENTRIES_NOTE, ENTRIES_SECTION,
+                                     source_of_entry)
 
 from test_build_safety import kit, rows_of, run, write_rows  # noqa: F401  (fixture)
 
@@ -152,8 +153,11 @@ def test_add_entries_builds_rows_marked_as_entered(kit, tmp_path):
     assert first["source_file"] == "shifan_entries.csv" and first["source_line"] == "2"
     assert first["quote"] == first["value_text"] == "35万元"
     assert first["note"].startswith(ENTRIES_NOTE + "；来源：示范县制造业")
-    assert "（示政发〔2021〕9号，2021-09-30）一、实施目标 第1段；https://example.gov.cn/" in first["note"]
+    assert "（示政发〔2021〕9号，2021-09-30），一、实施目标 第1段；https://example.gov.cn/" in first["note"]
     assert got[1]["note"].endswith("；转载")
+    src = source_of_entry(first["source_file"], int(first["source_line"]), kit / "data" / "raw")
+    assert src == {k: ENTRY[k] for k in ("source_title", "source_doc_no", "source_date",
+                                         "source_url", "source_place", "mirror")}
 
 
 def test_bad_entries_are_all_reported_and_nothing_is_added(kit, tmp_path):

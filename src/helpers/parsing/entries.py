@@ -15,8 +15,8 @@ In data/clean/indicators.csv an entries row has ``section`` = ``网页录入`` (
 ``source_file`` = the entries file, ``source_line`` = its line in that file, ``quote`` =
 ``value_text`` (which stands verbatim on that line, so traceability checks hold) and a
 ``note`` that starts with ENTRIES_NOTE ("据原文录入，未与原文逐字核对") followed by the
-citation: ``来源：<title>（<文号>，<date>）<place>；<url>`` (+ ``；转载`` for a mirror, + the
-row's own note).
+citation: ``来源：<title>（<文号>，<date>），<place>；<url>`` (+ ``；转载`` for a mirror, then
+``; `` and the row's own note). `source_of_entry` gives the source columns of a row back.
 """
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ def is_entry(df):
 
 
 def citation(row: dict) -> str:
-    """来源：<title>（<文号>，<date>）<place>；<url>[；转载]"""
+    """来源：<title>（<文号>，<date>），<place>；<url>[；转载]"""
     meta = "，".join(x for x in (row["source_doc_no"], row["source_date"]) if x)
     text = f"来源：{row['source_title']}" + (f"（{meta}）" if meta else "")
-    text += row["source_place"] + (f"；{row['source_url']}" if row["source_url"] else "")
+    text += f"，{row['source_place']}" + (f"；{row['source_url']}" if row["source_url"] else "")
     return text + ("；转载" if row["mirror"] == "mirror" else "")
 
 
@@ -131,3 +131,14 @@ def read_entries_checked(path: Path, district) -> tuple[list[dict], list[KitErro
             "curated_file": path.name, "curated_line": line, "_origin": path.name,
         })
     return rows, problems
+
+
+def source_of_entry(source_file: str, source_line: int, raw_dir: Path | None = None) -> dict[str, str]:
+    """The source columns (source_title, source_doc_no, source_date, source_url, source_place,
+    mirror) of the entries row at ``source_line`` of ``source_file`` in data/raw/."""
+    from .. import paths
+    path = Path(raw_dir or paths.RAW_DIR) / source_file
+    for row in read_csv_rows(path, ENTRIES_COLUMNS):
+        if row["_line"] == int(source_line):
+            return {k: row[k] for k in ENTRIES_COLUMNS if k.startswith("source_") or k == "mirror"}
+    raise SourceError(f"no entries row on line {source_line}", path, source_line)

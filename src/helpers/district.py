@@ -264,8 +264,14 @@ def add_document(args, registry) -> int:
     except ImportError:
         raise AddError("helpers.drafting is not available in this checkout; curate "
                        f"data/raw/{args.slug}_extraction.csv by hand") from None
-    draft = draft_extraction(text, district=args.slug, source_file=raw_name,
-                             base_year=base, end_year=end)
+    try:
+        draft = draft_extraction(text, district=args.slug, source_file=raw_name,
+                                 base_year=base, end_year=end)
+    except KitError:
+        raise
+    except Exception as exc:  # a drafting bug must not leave a traceback or half a district
+        raise AddError(f"drafting {source.name} failed ({type(exc).__name__}: {exc}); nothing "
+                       f"was added; curate data/raw/{args.slug}_extraction.csv by hand") from None
     extraction = f"{args.slug}_extraction.csv"
     ext_path = paths.RAW_DIR / extraction
     if ext_path.exists():

@@ -314,3 +314,10 @@ def test_plan_period_from_the_text(text, years):
     from helpers.district import detect_years
     found = detect_years(text)
     assert (found[:2] if found else None) == years
+
+
+def test_a_district_registered_in_process_is_resolved(monkeypatch):
+    from helpers.districts import DISTRICTS
+    monkeypatch.setitem(DISTRICTS, "ninghai", District("ninghai", "宁海县", "宁波市", 2020, 2025, ""))
+    assert resolve_district("宁海").slug == "ninghai"
+    assert list(DISTRICTS)[-1] == "ninghai"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,9 +144,10 @@ def load_districts(directory: Path | None = None) -> dict[str, District]:
     return {d.slug: d for d in sorted(found, key=lambda d: (d.order, d.slug))}
 
 
-class _Registry(Mapping):
+class _Registry(MutableMapping):
     """The registered districts, read from data/districts/ on first use (so a bad data file is
-    reported by the command that reads it, with its name, not as an import traceback)."""
+    reported by the command that reads it, with its name, not as an import traceback).
+    Item assignment registers a district for this process only (tests, synthetic plans)."""
 
     def __init__(self):
         self._data: dict[str, District] | None = None
@@ -162,6 +163,12 @@ class _Registry(Mapping):
 
     def __getitem__(self, slug: str) -> District:
         return self._load()[slug]
+
+    def __setitem__(self, slug: str, district: District) -> None:
+        self._load()[slug] = district
+
+    def __delitem__(self, slug: str) -> None:
+        del self._load()[slug]
 
     def __iter__(self):
         return iter(self._load())

@@ -31,7 +31,7 @@ from .parsing.curated import CURATED_GLOB, NARRATIVE_SECTION, read_curated_check
 from .parsing.document import RawDocument
 from .parsing.entries import ENTRIES_GLOB, ENTRIES_SECTION, read_entries_checked
 from .parsing.readings import Reading
-from .parsing.tables import TableSpecError, check_spec, read_table
+from .parsing.tables import check_spec, read_table
 from .schema import COLUMNS, validate
 from .values import name_key, name_without_unit, normalise_unit, parse_value_text
 

@@ -22,7 +22,6 @@ import argparse
 import csv
 import hashlib
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from .districts import SLUG_RE, District, load_districts, read_district
 from .errors import KitError, SourceError, UnknownDistrictError
 from .files import atomic_write
 from .parsing.curated import CURATED_COLUMNS
-from .parsing.entries import ENTRIES_COLUMNS, read_entries_checked
+from .parsing.entries import ENTRIES_COLUMNS
 
 #: 2021—2025 / 2021-2025 / 2023~2027 / 2021至2023 in a plan's title or text.
 YEAR_SPAN = re.compile(r"(20\d\d)\s*年?\s*[—–－\-~～至到]+\s*(20\d\d)(?!\d)\s*年?")

@@ -48,6 +48,7 @@ def test_add_check_list_and_build_a_prose_only_plan(kit, tmp_path):
     assert "data/raw/shifan_plan.txt (copied unchanged" in out
     assert "drafted 3 rows into data/raw/shifan_extraction.csv" in out
     assert "set review = reviewed" in out
+    assert "2025 target   tax_per_mu" in out and "30万元" in out
     assert (kit / "data" / "raw" / "shifan_plan.txt").read_bytes() == plan.read_bytes()
     toml = (kit / "data" / "districts" / "shifan.toml").read_text(encoding="utf-8")
     assert hashlib.sha256(plan.read_bytes()).hexdigest() in toml
@@ -55,6 +56,7 @@ def test_add_check_list_and_build_a_prose_only_plan(kit, tmp_path):
 
     res = run(kit, "helpers.district", "check", "shifan")
     assert res.returncode == 0 and "check shifan: no problems (3 rows)" in res.stdout
+    assert "shifan_extraction.csv: 3 rows still review = drafted" in res.stdout
     res = run(kit, "helpers.district", "list")
     line = next(ln for ln in res.stdout.splitlines() if ln.startswith("shifan"))
     assert "示范县" in line and "2020–2025" in line and " 3 " in line

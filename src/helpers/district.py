@@ -30,7 +30,7 @@ from .catalogue import CATALOGUE_COLUMNS, load_catalogue, read_csv_rows
 from .districts import SLUG_RE, District, load_districts, read_district
 from .errors import KitError, SourceError, UnknownDistrictError
 from .files import atomic_write
-from .parsing.curated import CURATED_COLUMNS
+from .parsing.curated import CURATED_COLUMNS, DRAFTED_NOTE
 from .parsing.entries import ENTRIES_COLUMNS
 
 #: 2021—2025 / 2021-2025 / 2023~2027 / 2021至2023 in a plan's title or text.
@@ -316,11 +316,9 @@ def add_document(args, registry) -> int:
     print(f"  document: data/raw/{raw_name} (copied unchanged, sha256 {sha256_of(dest)[:12]}…)")
     print(f"  years: base {base}, end {end} — {how}")
     print(f"  drafted {n} rows into data/raw/{extraction} (review = drafted)")
-    by_year: dict = {}
     for r in rows:
-        by_year[(r["role"], r["year"])] = by_year.get((r["role"], r["year"]), 0) + 1
-    for (role, year), k in sorted(by_year.items(), key=lambda x: (str(x[0][1]), x[0][0])):
-        print(f"    {year} {role}: {k}")
+        print(f"    {r['year']} {r['role']:<8} {r['indicator_id']:<40} {r['value_text']:<10} "
+              f"«{r['quote'][:40]}»")
     if proposed:
         print(f"  new catalogue ids added to data/catalogue/indicators.csv: {', '.join(proposed)}")
     skipped = list(getattr(draft, "skipped", []) or [])
@@ -468,6 +466,13 @@ def check(slug: str | None) -> int:
         return 1
     n = sum(1 for r in rows if slug is None or r["district"] == slug)
     print(f"check {which}: no problems ({n} rows)")
+    drafted: dict[str, int] = {}
+    for r in rows:
+        if (slug is None or r["district"] == slug) and DRAFTED_NOTE in r.get("note", ""):
+            drafted[r["curated_file"]] = drafted.get(r["curated_file"], 0) + 1
+    for file, k in drafted.items():
+        print(f"  {file}: {k} rows still review = drafted (check each against its quote, then "
+              "set review = reviewed)")
     return 0
 
 

@@ -13,7 +13,9 @@ never drafted. A person reviews the drafted rows and changes ``review`` to ``rev
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,9 +39,31 @@ class Skipped(NamedTuple):
 
 @dataclass
 class Draft:
+    """Drafted rows (DRAFT_COLUMNS), skipped clauses and proposed catalogue rows."""
     rows: list[dict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     proposed_ids: list[dict] = field(default_factory=list)
+
+    def csv_text(self) -> str:
+        """The rows as an extraction file (UTF-8 with BOM, like data/raw/*_extraction.csv;
+        values printed as the document prints them: 30, not 30.0)."""
+        return _csv_text(DRAFT_COLUMNS, [{**r, "value": _plain(r["value"])} for r in self.rows])
+
+    def proposed_csv_text(self) -> str:
+        """The proposed catalogue rows with the catalogue's columns (UTF-8 with BOM)."""
+        return _csv_text(CATALOGUE_COLUMNS, self.proposed_ids)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
+    return "\ufeff" + buf.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------

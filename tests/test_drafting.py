@@ -200,6 +200,12 @@ def test_a_soft_line_break_stays_in_the_quote():
     assert all(r["quote"] in text for r in d.rows)
 
 
+def test_full_width_digits_read_and_the_quote_stays_as_printed():
+    d = draft("到２０２５年，亩均税收达到３０万元，研发投入占比达到３．５％。")
+    assert rows(d) == [("亩均税收", 2025, 30.0, "万元/亩", "target", "３０万元", "亩均税收达到３０万元"),
+                       ("研发投入占比", 2025, 3.5, "%", "target", "３．５％", "研发投入占比达到３．５％")]
+
+
 def test_new_names_get_proposed_catalogue_rows():
     d = draft("到2025年，新增工业机器人500台，每年实施亿元以上技改项目50个以上，"
               "单位工业增加值碳排放下降20%。")
@@ -297,6 +303,54 @@ def test_skipped_lines_are_lines_of_the_text():
 def test_table_cells_are_left_to_the_table_readers():
     d = draft("指标\t2020年\t2025年\n规上工业亩均税收（万元/亩）\t38.4\t55\n")
     assert d.rows == []
+
+
+# --- a whole invented county plan (the shape of an unseen plan) ------------------------------
+
+MOCK_PLAN = """某某县新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动实施方案（2021—2023年）
+
+一、发展现状
+近年来，我县制造业发展取得明显成效。2020年，全县实现规上工业增加值256.3亿元，同比增长6.2%；规上工业亩均税收28.6万元，亩均增加值142万元。“十三五”期间累计淘汰落后产能企业156家。
+
+二、实施目标
+到2023年，全县规上工业亩均税收达到35万元以上，亩均增加值达到170万元以上，规上工业全员劳动生产率达到30万元/人，单位工业增加值能耗较2020年下降9%，制造业投资年均增长10%以上。累计整治提升高耗低效企业500家，淘汰落后产能企业100家，腾出低效工业用地3000亩、用能5万吨标准煤，减少碳排放12万吨。2021年，亩均税收达到30万元，高新技术企业数量达到200家。
+
+三、主要任务
+（一）实施企业梯队培育。每年新增“小升规”企业30家以上，到2023年累计培育国家级专精特新“小巨人”企业5家、省级隐形冠军企业8家，新增上市企业2家。对年营业收入首次突破10亿元的企业给予50万元奖励。
+（二）推进数字化改造。实施智能化技术改造项目150项，建成数字化车间（智能工厂）20个，新增工业机器人800台，规上工业企业数字化改造覆盖率达到90%。
+（三）优化空间布局。新建小微企业园6个，入园企业达到300家以上；新增工业用地中“标准地”出让比例达到100%。原则上新出让工业用地容积率不低于1.5。
+四、保障措施
+县财政每年安排不少于1亿元专项资金，用于支持企业技术改造。
+"""
+
+
+def test_a_whole_invented_county_plan():
+    d = draft(MOCK_PLAN, base=2020, end=2023)
+    assert [(r["year"], r["value"], r["unit"], r["role"]) for r in d.rows] == [
+        # 一、发展现状: the base year's values are baselines; 同比 and 十三五期间 are not drafted
+        (2020, 256.3, "亿元", "baseline"), (2020, 28.6, "万元/亩", "baseline"),
+        (2020, 142.0, "万元/亩", "baseline"),
+        # 二、实施目标
+        (2023, 35.0, "万元/亩", "target"), (2023, 170.0, "万元/亩", "target"),
+        (2023, 30.0, "万元/人", "target"), (2023, 9.0, "%", "target"), (2023, 10.0, "%", "target"),
+        (2023, 500.0, "家", "target"), (2023, 100.0, "家", "target"), (2023, 3000.0, "亩", "target"),
+        (2023, 5.0, "万吨标准煤", "target"), (2023, 12.0, "万吨", "target"),
+        (2021, 30.0, "万元/亩", "target"), (2021, 200.0, "家", "target"),
+        # 三、主要任务 (no year of their own: the plan end)
+        (2023, 30.0, "家", "target"), (2023, 5.0, "家", "target"), (2023, 8.0, "家", "target"),
+        (2023, 2.0, "家", "target"), (2023, 150.0, "项", "target"), (2023, 20.0, "个", "target"),
+        (2023, 800.0, "台", "target"), (2023, 90.0, "%", "target"), (2023, 6.0, "个", "target"),
+        (2023, 300.0, "家", "target"), (2023, 100.0, "%", "target"),
+    ]
+    assert d.rows[19]["indicator"] == "智能化技术改造项目"
+    assert d.rows[20]["indicator"] == "数字化车间（智能工厂）"
+    assert [(s.line, s.reason) for s in d.skipped] == [
+        (4, "a change on the year before (同比): read it by hand"),
+        (4, "no year, and the section reviews the past (发展基础, 现状…)"),
+        (10, "numbers read as part of a name (a threshold such as 超50亿元), no value in a target position"),
+        (12, "number 1.5 without a unit"),
+        (14, "numbers read as part of a name (a threshold such as 超50亿元), no value in a target position"),
+    ]
 
 
 # --- measuring a draft -----------------------------------------------------------------------

@@ -89,6 +89,13 @@ class _View:
         return self.source[a:b]
 
 
+def _normal_char(ch: str) -> str:
+    """Full-width digits, letters and ％ read as ASCII; Chinese punctuation stays as printed
+    (names keep their （）, and every rule knows both bracket and comma forms)."""
+    n = unicodedata.normalize("NFKC", ch)
+    return n if n.isascii() and (n.isalnum() or n in "%./+-~") and len(n) == 1 else ch
+
+
 def _build_view(text: str) -> _View:
     lines = text.split("\n")
     chars: list[str] = []
@@ -102,7 +109,7 @@ def _build_view(text: str) -> _View:
                 continue
             if ch.isspace():
                 continue
-            chars.append(unicodedata.normalize("NFKC", ch) if ch not in "“”‘’" else ch)
+            chars.append(_normal_char(ch))
             offsets.append(pos + k)
         pos += len(line) + 1
         # Decide whether the break after this line ends a paragraph.
@@ -162,7 +169,7 @@ _OBJECT_VERBS = ["新增培育", "累计完成", "累计培育", "累计创建",
                  "改造", "培训", "引育", "组建", "落地", "提取", "实现", "保有", "等", "的"]
 #: Verbs dropped from the start of a name ("建设“未来工厂”" → "“未来工厂”"); 新增, 累计,
 #: 淘汰, 整治 … stay, they say what is counted.
-_NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "新建", "建成", "推动", "引进",
+_NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "建成", "推动", "引进",
                "招引", "攻克", "评选", "促成", "储备", "推广", "认定", "谋划", "开展", "实现"]
 _LEADING_NOISE = ["其中", "原则上", "即", "使", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
                   "全面", "努力", "进一步"]
@@ -191,7 +198,15 @@ _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)")
 # Catalogue matching
 
 def _strip_name(name: str) -> str:
-    return name.strip("，,、；;：:（）()")
+    """Trim separators and unbalanced brackets: "数字化车间（智能工厂）" keeps its brackets."""
+    name = name.strip("，,、；;：: ")
+    while name and name[-1] in "（(":
+        name = name[:-1].rstrip("，,、；;：: ")
+    while name and name[0] in "）)":
+        name = name[1:].lstrip("，,、；;：: ")
+    if name and name[-1] in "）)" and not re.search(r"[（(]", name):
+        name = name[:-1]
+    return name
 
 
 _SCOPE_PREFIX = re.compile(r"^(?:全区|全市|全县|全大区|区本级|县本级|市本级|全区域|[\u4e00-\u9fff]{2}[区县市](?=[\u4e00-\u9fff]{4}))")
@@ -720,7 +735,7 @@ class _Drafter:
             r"、|和|及|与", _clean_name(self.text_without_groups(a, a + m.start(), groups)))) if n]
         vals = [_shift(v, a) for v in values if v.start >= m.end()]
         between = [s[x.end:y.start] for x, y in zip(vals, vals[1:])]
-        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，")
+        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，", ",")
                                                              for g in between) \
                 or any(v.start < m.start() for v in values):
             self.skip(a, b, f"分别 pairs {len(names)} names with {len(vals)} values: read it by hand")
@@ -771,6 +786,9 @@ class _Drafter:
         if re.search(r"(?:较|比)20\d\d年(?:底|末)?(?:增长|提高|提升|增加)", s[qa:v.start]):
             self.skip(qa, max(qb, v.end), "growth against a base year (比2020年增长 N): not a "
                                           "yearly rate nor a level; read it by hand")
+            return
+        if re.search(r"同比|比上年|较上年", s[qa:v.start]):
+            self.skip(qa, max(qb, v.end), "a change on the year before (同比): read it by hand")
             return
         grows = re.search(r"增长(?:约)?$", s[qa:v.start]) is not None
         if grows and v.known_unit == "%" and not name.endswith(("增速", "增长率", "增幅")):

@@ -281,6 +281,18 @@ def test_past_section_is_skipped_and_a_base_year_value_is_a_baseline():
                                  "no year, and the section reviews the past (发展基础, 现状…)")]
 
 
+def test_results_after_the_base_year_in_a_past_section_are_not_targets():
+    text = ("一、发展基础\n2021年，全区规上工业增加值达到300亿元，亩均税收为30万元。\n"
+            "二、主要目标\n到2025年，亩均税收达到40万元。\n三、预期成效\n到2025年，高新技术企业达到500家。\n"
+            "1.关键基础件产业集群。到2025年，关键基础件产值突破250亿元。")
+    d = draft(text)
+    assert [(r[1], r[2], r[4]) for r in rows(d)] == [(2025, 40.0, "target"), (2025, 500.0, "target"),
+                                                     (2025, 250.0, "target")]
+    assert reasons(d) == [
+        ("全区规上工业增加值达到300亿元", "year 2021 in a section about the past: a result, not a target"),
+        ("亩均税收为30万元", "year 2021 in a section about the past: a result, not a target")]
+
+
 def test_no_year_and_no_plan_end_is_skipped():
     d = draft("全区上市企业达到30家。", base=None, end=None)
     assert d.rows == []

@@ -183,7 +183,7 @@ _RESPECTIVELY = re.compile(r"分别(?:达到|为|达|突破|超过|不低于|不
 _WORD_NUMBER = re.compile(
     r"(?:达到|突破|超过|不少于|不低于|培育|建设|新增|实现|打造)[一二三四五六七八九十两百千]+(?:家|个|项|件|亿元|万元|亩)"
     r"|[一二三四五六七八九十]分之[一二三四五六七八九十]|翻一番|翻一倍|翻两番|翻番")
-_PAST_HEADING = re.compile(r"基础|现状|成效|回顾|形势|背景|成绩|情况")
+_PAST_HEADING = re.compile(r"(?:发展|现实|工作|产业|良好)基础|现状|基本情况|成效|回顾|形势|背景|成绩")
 _PAST_WORDS = re.compile(r"十三五”?(?:期间|时期|以来)|已经|已累计|已建成|已培育|已完成|已有|现有|"
                          r"同比|比上年|较上年|上年|去年|位居|居全[省市国]|列全[省市国]|排名|以来")
 _SUBSIDY = re.compile(r"奖励|补助|补贴|资助|奖补|最高给予|给予最高")
@@ -537,7 +537,8 @@ class _Drafter:
             sentence = self.s[sa:sb]
             if _HEADING.match(sentence) and len(sentence) < 40:
                 # "一、发展基础" … the next heading: what happened, not what is planned
-                past_section = _PAST_HEADING.search(sentence) is not None
+                past_section = _PAST_HEADING.search(sentence) is not None and \
+                    not re.search(r"目标|预期|任务|举措|措施", sentence)
             self.past = "section" if past_section else (
                 "sentence" if _PAST_WORDS.search(sentence) else None)
             year, self.previous = None, None
@@ -809,6 +810,11 @@ class _Drafter:
         if self.base_year is None and self.end_year is not None and year < self.end_year:
             self.skip(qa, max(qb, v.end), f"year {year} and no base year given: a baseline or a "
                                           f"target? read it by hand")
+            return
+        if self.past and self.base_year is not None and year > self.base_year:
+            self.skip(qa, max(qb, v.end), f"year {year} in a " + (
+                "section about the past" if self.past == "section" else "sentence about the past")
+                + ": a result, not a target")
             return
         if self.base_year is not None and year <= self.base_year:
             if year < self.base_year:

@@ -206,6 +206,14 @@ def test_full_width_digits_read_and_the_quote_stays_as_printed():
                        ("研发投入占比", 2025, 3.5, "%", "target", "３．５％", "研发投入占比达到３．５％")]
 
 
+def test_a_page_number_inside_a_sentence_is_not_text():
+    text = "到2025年，规上工业亩均税收达到\n\n— 3 —\n\n55万元，研发投入达到90亿元。"
+    d = draft(text)
+    assert [(r[0], r[2], r[5]) for r in rows(d)] == [("规上工业亩均税收", 55.0, "55万元"),
+                                                    ("研发投入", 90.0, "90亿元")]
+    assert d.rows[0]["quote"] == "规上工业亩均税收达到\n\n— 3 —\n\n55万元"
+
+
 def test_new_names_get_proposed_catalogue_rows():
     d = draft("到2025年，新增工业机器人500台，每年实施亿元以上技改项目50个以上，"
               "单位工业增加值碳排放下降20%。")

@@ -89,6 +89,9 @@ class _View:
         return self.source[a:b]
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[/，,]\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+
+
 def _normal_char(ch: str) -> str:
     """Full-width digits, letters and ％ read as ASCII; Chinese punctuation stays as printed
     (names keep their （）, and every rule knows both bracket and comma forms)."""
@@ -102,6 +105,9 @@ def _build_view(text: str) -> _View:
     offsets: list[int] = []
     pos = 0
     for n, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line):
+            pos += len(line) + 1
+            continue  # "— 3 —" between the halves of a sentence: not text
         for k, ch in enumerate(line):
             if ch == "\t" and chars and chars[-1] != "\n":
                 chars.append("\n")  # a table cell boundary

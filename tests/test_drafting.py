@@ -172,8 +172,10 @@ def test_respectively_pairs_names_and_values_in_order():
 
 
 def test_list_markers_and_colons_are_not_part_of_names():
-    d = draft("主要目标：\n1.亩均税收：达到30万元。\n（2）研发投入：达到90亿元。")
-    assert [(r[0], r[2], r[3]) for r in rows(d)] == [("亩均税收", 30.0, "万元/亩"), ("研发投入", 90.0, "亿元")]
+    d = draft("主要目标：\n1.亩均税收：达到30万元。\n（2）研发投入：达到90亿元。\n"
+              "3.企业培育：新增国家级专精特新“小巨人”企业10家以上。")
+    assert [(r[0], r[2], r[3]) for r in rows(d)] == [
+        ("亩均税收", 30.0, "万元/亩"), ("研发投入", 90.0, "亿元"), ("新增国家级专精特新“小巨人”企业", 10.0, "家")]
 
 
 def test_name_with_bracketed_value_and_a_bracketed_baseline():

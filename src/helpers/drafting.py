@@ -313,6 +313,8 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
             continue
         if _measure_family(entry["measure"]) != _measure_family(measure):
             continue
+        # a printed 家 takes the catalogue's 个 (the kit's rows carry the id's unit), with a
+        # small penalty so an entry in the printed unit wins a tie
         score = _similarity(mkey, cand_key) - (0.05 if entry["unit"] != unit else 0.0) \
             - (0.1 if "新增" in name and entry["measure"] == "stock" else 0.0)
         # ties (规上高新技术企业 vs 高新技术企业 for 全区高新技术企业) go to the closer full name
@@ -453,6 +455,11 @@ def _span_year(clause: str, base_year: int | None) -> int | None:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])", "", name)  # list markers
     name = re.sub(r"^(?:其中|并|同时)", "", name)
+    if re.search(r"[：:]", name):
+        # "企业培育：新增…企业10家" → the words after the label; "亩均税收：达到30万元" → before
+        head, tail = re.split(r"[：:]", name, maxsplit=1)[0], re.split(r"[：:]", name)[-1]
+        after = _clean_name(tail)
+        return after if after and not _is_link_only(after) else _clean_name(head)
     name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
     name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
     name = re.sub(r"^(?:[“\"]?十[三四五]五[”\"]?期?末)", "", name)

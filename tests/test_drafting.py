@@ -192,6 +192,13 @@ def test_name_with_bracketed_value_and_a_bracketed_baseline():
     ]
 
 
+def test_an_index_needs_no_printed_unit():
+    d = draft("到2025年，两化融合指数达到110，规上工业亩均税收达到30。")
+    assert rows(d) == [("两化融合指数", 2025, 110.0, "指数", "target", "110", "两化融合指数达到110")]
+    assert d.rows[0]["indicator_id"] == "informatization_index"
+    assert reasons(d) == [("规上工业亩均税收达到30", "number 30 without a unit")]
+
+
 def test_a_soft_line_break_stays_in_the_quote():
     text = "二、主要目标\n\n到2025年，规上工业亩均税收达\n\n到55万元，研发投入达到 90 亿元以上。\n"
     d = draft(text)

@@ -14,6 +14,7 @@ never drafted. A person reviews the drafted rows and changes ``review`` to ``rev
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import re
@@ -656,7 +657,11 @@ class _Drafter:
                               f"the text stops at the number {v.number} (cut off mid-number?)")
                     seg = v.end
                     continue
-                if after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
+                if (after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS))) \
+                        and _clean_name(before).endswith("指数"):
+                    # an index is printed without a unit: "两化融合指数达到110"
+                    v = dataclasses.replace(v, known_unit="指数")
+                elif after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
                     self.skip(seg, v.end, f"number {v.number} without a unit")
                     seg = v.end
                     continue
@@ -769,7 +774,7 @@ class _Drafter:
              growth: bool = False) -> None:
         s = self.s
         clause = s[ca:cb]
-        if not v.printed_unit:
+        if not v.printed_unit and v.known_unit != "指数":
             self.skip(qa, max(qb, v.end), f"number {v.number} without a unit")
             return
         if v.known_unit is None:

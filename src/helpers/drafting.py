@@ -6,6 +6,14 @@ verbatim ``quote`` (a substring of the text) and a ``value_text`` (a substring o
 from which :func:`helpers.values.parse_value_text` reads the value, so the build's quote
 checks apply to drafted rows unchanged.
 
+How it reads: the text is viewed without soft line breaks and spaces (each character keeps
+its offset, so quotes are cut from the original); sentences end at 。！？ or a paragraph
+break and clauses at ，；. A year stated in a clause (到2023年, 2025年前, "十四五"末) holds for
+the rest of its sentence; brackets with a value or year are read as clauses of their own. In
+a clause a value is a number with a unit in a target position — at the end of an item
+("亩均税收达到30万元", "…（43.2万元/亩）") or after a verb with its counted object after it
+("培育20家管理标杆企业"); other numbers are thresholds inside a name ("总投资超50亿元").
+
 The extractor prefers skipping to guessing: a clause whose number has no unit, a unit the kit
 does not know, no year, a number it cannot place (a threshold such as "超50亿元" inside a name),
 or any wording it does not understand is listed in ``Draft.skipped`` with its reason and line,
@@ -133,14 +141,7 @@ def _build_view(text: str) -> _View:
         if hard and chars and chars[-1] != "\n":
             chars.append("\n")
             offsets.append(pos - 1)
-    # NFKC may expand one character into several; keep a 1:1 map by expanding offsets.
-    flat_chars: list[str] = []
-    flat_offsets: list[int] = []
-    for ch, off in zip(chars, offsets):
-        for c in ch:
-            flat_chars.append(c)
-            flat_offsets.append(off)
-    return _View("".join(flat_chars), flat_offsets, text)
+    return _View("".join(chars), offsets, text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -194,6 +194,7 @@ _WORD_NUMBER = re.compile(
 _PAST_HEADING = re.compile(r"(?:发展|现实|工作|产业|良好)基础|现状|基本情况|成效|回顾|形势|背景|成绩")
 _PAST_WORDS = re.compile(r"十三五”?(?:期间|时期|以来)|已经|已累计|已建成|已培育|已完成|已有|现有|"
                          r"同比|比上年|较上年|上年|去年|位居|居全[省市国]|列全[省市国]|排名|以来")
+_PROJECTION = re.compile(r"建成后|投产后|达产后|预计|可实现|可达|有望")
 _SUBSIDY = re.compile(r"奖励|补助|补贴|资助|奖补|最高给予|给予最高")
 _PERIOD_YEARS = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 _PERIOD_EXPR = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期)?末")
@@ -785,6 +786,11 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), "no year, and the " + (
                 "section reviews the past (发展基础, 现状…)" if self.past == "section" else
                 "sentence reports the past (已, 同比, 以来…)"))
+            return
+        if re.search(r"(?:总投资|计划投资|占地(?:面积)?)(?:约|达|为|超过?)?$", s[qa:v.start]) or \
+                _PROJECTION.search(clause):
+            self.skip(qa, max(qb, v.end), "one project's size or projection (总投资, 占地, 建成后…), "
+                                          "not a district target")
             return
         if _SUBSIDY.search(clause):
             self.skip(qa, max(qb, v.end), "a subsidy or award (奖励, 补助…), not a target")

@@ -234,6 +234,11 @@ def _match_key(name: str) -> str:
     return k
 
 
+def _levels(key: str) -> frozenset[str]:
+    """Administrative levels a name counts (国家级, 省级以上 …)."""
+    return frozenset(re.findall(r"(国家|省|市|区|县)级", key))
+
+
 def _similarity(a: str, b: str) -> float:
     """The larger of sequence similarity and bigram overlap (word order differs in prose)."""
     seq = difflib.SequenceMatcher(None, a, b).ratio()
@@ -278,6 +283,8 @@ def _context_unit(printed: str, name: str) -> str:
 
 
 def _measure_of(name: str, unit: str, clause: str) -> str:
+    """The measure the wording says; ``clause`` is the item's own text plus any 每年 the
+    clause opens with ("每年新增培育…5家以上，推广…10项": both are per year)."""
     if "年均" in clause and unit == "%":
         return "growth_rate"
     if unit == "%" and any(w in clause for w in ("下降", "降低", "减少")):
@@ -314,11 +321,14 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
         entry = catalogue.get(iid)
         if not entry or _compatible_unit(unit, entry["unit"], name) is None:
             continue
+        sim = _similarity(mkey, cand_key)
         if _measure_family(entry["measure"]) != _measure_family(measure):
-            continue
+            continue  # 每年 vs 累计: another series even under the same name
+        if _levels(mkey) != _levels(cand_key) and _levels(mkey) and _levels(cand_key):
+            continue  # 国家级 vs 市级以上: another indicator
         # a printed 家 takes the catalogue's 个 (the kit's rows carry the id's unit), with a
         # small penalty so an entry in the printed unit wins a tie
-        score = _similarity(mkey, cand_key) - (0.05 if entry["unit"] != unit else 0.0) \
+        score = sim - (0.05 if entry["unit"] != unit else 0.0) \
             - (0.1 if "新增" in name and entry["measure"] == "stock" else 0.0)
         # ties (规上高新技术企业 vs 高新技术企业 for 全区高新技术企业) go to the closer full name
         score += 0.01 * _similarity(fkey, cand_full)
@@ -850,7 +860,11 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), f"year {year} is after the plan's end year {self.end_year}")
             return
         unit = _context_unit(v.known_unit, name)
-        measure = "growth_rate" if growth else _measure_of(name, unit, clause)
+        local = s[qa:max(qb, v.end)]
+        opening = re.match(r"(?:[^\d]*?)(每年|年均)", clause)
+        measure = "growth_rate" if growth else _measure_of(
+            name, unit, local + (opening.group(1) if opening and opening.end() <= v.start - ca
+                                 else ""))
         iid, matched_unit = _match_id(self.district, name, v.known_unit, measure)
         if iid is None:
             key = (name_key(name), unit)

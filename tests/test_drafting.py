@@ -224,14 +224,17 @@ def test_a_page_number_inside_a_sentence_is_not_text():
 
 
 def test_new_names_get_proposed_catalogue_rows():
-    d = draft("到2025年，新增工业机器人500台，每年实施亿元以上技改项目50个以上，"
-              "单位工业增加值碳排放下降20%。")
+    # names no catalogue holds (invented): each gets a proposed id with the wording's measure
+    d = draft("到2025年，新增海洋协作机械臂500台，每年实施亿元以上海洋装备改造项目50个以上，"
+              "单位海洋装备产值氨氮排放下降20%，海洋装备配套企业达到40家。")
     proposed = {p["indicator_id"]: p for p in d.proposed_ids}
-    assert [r["indicator_id"] for r in d.rows] == ["demo_draft_01", "demo_draft_02", "demo_draft_03"]
+    assert [r["indicator_id"] for r in d.rows] == ["demo_draft_01", "demo_draft_02", "demo_draft_03",
+                                                   "demo_draft_04"]
     assert [(p["name_zh"], p["unit"], p["measure"], p["direction"]) for p in proposed.values()] == [
-        ("新增工业机器人", "台", "cumulative", "higher"),
-        ("每年实施亿元以上技改项目", "个", "flow", "higher"),
-        ("单位工业增加值碳排放", "%", "reduction_rate", "lower"),
+        ("新增海洋协作机械臂", "台", "cumulative", "higher"),
+        ("每年实施亿元以上海洋装备改造项目", "个", "flow", "higher"),
+        ("单位海洋装备产值氨氮排放", "%", "reduction_rate", "lower"),
+        ("海洋装备配套企业", "家", "stock", "higher"),
     ]
     for p in proposed.values():
         assert list(p) == CATALOGUE_COLUMNS

@@ -231,6 +231,7 @@ def _match_key(name: str) -> str:
     # (规上高新技术企业) differ in scope from the unqualified name
     k = re.sub(r"^(?:规模以上工业|规上工业)(?=亩均|全员劳动生产率)", "", k)
     k = re.sub(r"^(?:[一二三四五两]年(?:内)?)", "", k)
+    k = re.sub(r"(?<=.{3})(?:数量|总量|总数|个数)$", "", k)
     return k
 
 
@@ -240,8 +241,13 @@ def _levels(key: str) -> frozenset[str]:
 
 
 def _similarity(a: str, b: str) -> float:
-    """The larger of sequence similarity and bigram overlap (word order differs in prose)."""
+    """The larger of sequence similarity and bigram overlap (word order differs in prose);
+    a name of 4+ characters wholly inside the other ("上市企业" in "全区上市企业") counts at
+    least 0.8, more the more of the other it covers."""
     seq = difflib.SequenceMatcher(None, a, b).ratio()
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and short in long_:
+        seq = max(seq, 0.8 + 0.2 * len(short) / len(long_))
     ga = {a[i:i + 2] for i in range(len(a) - 1)}
     gb = {b[i:i + 2] for i in range(len(b) - 1)}
     dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
@@ -334,7 +340,7 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
         score += 0.01 * _similarity(fkey, cand_full)
         if best is None or score > best[0]:
             best = (score, iid)
-    if best and best[0] >= MATCH_THRESHOLD:
+    if best and best[0] >= (MATCH_THRESHOLD if len(mkey) >= 8 else SHORT_MATCH_THRESHOLD):
         iid = best[1]
         return iid, _compatible_unit(unit, catalogue[iid]["unit"], name)
     return None, unit
@@ -342,6 +348,9 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
 
 #: Similarity (0–1) a printed name needs to a catalogue name or alias to take its id.
 MATCH_THRESHOLD = 0.75
+#: … and for names under 8 characters, where one character weighs more (新增规上企业 is not
+#: 新增上市企业, 0.83)
+SHORT_MATCH_THRESHOLD = 0.86
 
 
 def _measure_family(measure: str) -> str:
@@ -441,8 +450,12 @@ def _sentences(s: str) -> list[tuple[int, int]]:
 def _year_in(clause: str, base_year: int | None, end_year: int | None) -> int | None:
     """The target year a clause states, if any (到2025年, 2025年前, "十四五"末, 五年内)."""
     for m in _YEAR_EXPR.finditer(clause):
+        if clause[:m.start()].count("《") > clause[:m.start()].count("》"):
+            continue  # a title's years: 《…方案（2021—2023年）》
         before = clause[max(0, m.start() - 1):m.start()]
-        if before in ("较", "比", "于", "-", "—", "~", "～") and not m.group("pre"):
+        if before in ("-", "—", "~", "～") and clause[m.start() - 2:m.start() - 1].isdigit():
+            return int(m.group("year"))  # 2021—2023年累计: by the end of the range
+        if before in ("较", "比", "于", "从", "由", "-", "—", "~", "～") and not m.group("pre"):
             continue  # 较2020年: a comparison base, not the clause's year
         if clause[m.end():m.end() + 1] in ("-", "—", "至", "~") and not m.group("post"):
             continue
@@ -474,7 +487,7 @@ def _clean_name(name: str) -> str:
         after = _clean_name(tail)
         return after if after and not _is_link_only(after) else _clean_name(head)
     name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
-    name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
+    name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?(?:20\d\d[-—~～])?20\d\d年(?:底|末|前)?", "", name)
     name = re.sub(r"^(?:[“\"]?十[三四五]五[”\"]?期?末)", "", name)
     changed = True
     while changed:
@@ -643,6 +656,9 @@ class _Drafter:
                         inner_outer = (pre, seg) if pre else None
                     else:
                         inner_outer = last_name
+                    if inner_outer and s.startswith("其中", o + 1):
+                        # "…技术中心10家（其中国家级2家）": a part of the outer indicator
+                        inner_outer = (inner_outer[0] + "（其中", inner_outer[1])
                     for ia, ib in _split_clauses(s, o + 1, c):
                         self.items(ia, ib, year, inner_outer)
                 continue
@@ -692,7 +708,8 @@ class _Drafter:
                     self.skip(v.start, v.end, _TABLE_CELL)
                 elif not name or name in _GROWTH_NAMES or _is_link_only(name):
                     if outer is not None:
-                        oname = outer[0] + "年均增速" if name in _GROWTH_NAMES and name else outer[0]
+                        base = outer[0].removesuffix("（其中")
+                        oname = base + "年均增速" if name in _GROWTH_NAMES and name else base
                         if name in _GROWTH_NAMES and name:
                             self.emit(v, oname, seg, v.end, year if own is None else own, a, b,
                                       growth=True)
@@ -709,6 +726,8 @@ class _Drafter:
                     deferred.append((v, name, seg))
                 else:
                     for each in _each_names(name):
+                        if outer is not None and outer[0].endswith("（其中"):
+                            each = f"{outer[0]}{each}）"
                         self.emit(v, each, seg, v.end, year, a, b)
                     last_name = (name, seg)
                 seg = v.end + (s[v.end:v.end + 1] in "、和及")
@@ -816,7 +835,8 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), "a rule for projects or land (不得, 上限, 原则上…), "
                                           "not a district target")
             return
-        if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
+        if re.search(r"[由从](?:20\d\d年(?:底|末)?的?)?\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|增长|降低|下降|减少|调整|扩大)",
+                     clause):
             self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
             return
         if re.search(r"(?:较|比)20\d\d年(?:底|末)?(?:增长|提高|提升|增加)", s[qa:v.start]):

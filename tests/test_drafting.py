@@ -3,6 +3,8 @@ reads from them, the clauses it must skip, and its precision and recall on the k
 hand-curated narrative rows."""
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from helpers.catalogue import CATALOGUE_COLUMNS, DIRECTIONS, MEASURES, load_catalogue
@@ -468,14 +470,19 @@ def test_no_wrong_value_on_ouhai_task_list_held_out(documents):
     assert s["matched"] >= 81
 
 
-def test_csv_text_reads_back_as_a_curated_file(tmp_path):
+def test_csv_text_is_an_extraction_file(tmp_path):
     text = "到2025年，规上工业亩均税收达到30万元，新能源产业集群产值突破40.82亿元，新增工业机器人500台。"
-    (tmp_path / "demo.txt").write_text(text, encoding="utf-8")
     d = draft(text)
     path = tmp_path / "demo_extraction.csv"
     path.write_text(d.csv_text(), encoding="utf-8")
-    assert path.read_text(encoding="utf-8-sig").splitlines()[1].split(",")[7:10] == ["2025", "30", "万元/亩"]
-    back = read_curated(path, {"demo.txt": RawDocument(tmp_path / "demo.txt")})
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        back = list(csv.DictReader(f))
+    assert list(back[0]) == DRAFT_COLUMNS
     assert [(r["value"], r["unit"], r["year"], r["review"]) for r in back] == [
-        (30.0, "万元/亩", 2025, "drafted"), (40.82, "亿元", 2025, "drafted"), (500.0, "台", 2025, "drafted")]
+        ("30", "万元/亩", "2025", "drafted"), ("40.82", "亿元", "2025", "drafted"),
+        ("500", "台", "2025", "drafted")]
+    for r in back:   # what the build checks of a curated row
+        assert r["quote"] in text and r["value_text"] in r["quote"]
+        assert parse_value_text(r["value_text"])[0] == float(r["value"])
     assert d.proposed_csv_text().splitlines()[0] == "\ufeff" + ",".join(CATALOGUE_COLUMNS)

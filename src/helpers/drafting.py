@@ -6,6 +6,14 @@ verbatim ``quote`` (a substring of the text) and a ``value_text`` (a substring o
 from which :func:`helpers.values.parse_value_text` reads the value, so the build's quote
 checks apply to drafted rows unchanged.
 
+How it reads: the text is viewed without soft line breaks and spaces (each character keeps
+its offset, so quotes are cut from the original); sentences end at 。！？ or a paragraph
+break and clauses at ，；. A year stated in a clause (到2023年, 2025年前, "十四五"末) holds for
+the rest of its sentence; brackets with a value or year are read as clauses of their own. In
+a clause a value is a number with a unit in a target position — at the end of an item
+("亩均税收达到30万元", "…（43.2万元/亩）") or after a verb with its counted object after it
+("培育20家管理标杆企业"); other numbers are thresholds inside a name ("总投资超50亿元").
+
 The extractor prefers skipping to guessing: a clause whose number has no unit, a unit the kit
 does not know, no year, a number it cannot place (a threshold such as "超50亿元" inside a name),
 or any wording it does not understand is listed in ``Draft.skipped`` with its reason and line,
@@ -13,7 +21,10 @@ never drafted. A person reviews the drafted rows and changes ``review`` to ``rev
 """
 from __future__ import annotations
 
+import csv
+import dataclasses
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,9 +48,31 @@ class Skipped(NamedTuple):
 
 @dataclass
 class Draft:
+    """Drafted rows (DRAFT_COLUMNS), skipped clauses and proposed catalogue rows."""
     rows: list[dict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     proposed_ids: list[dict] = field(default_factory=list)
+
+    def csv_text(self) -> str:
+        """The rows as an extraction file (UTF-8 with BOM, like data/raw/*_extraction.csv;
+        values printed as the document prints them: 30, not 30.0)."""
+        return _csv_text(DRAFT_COLUMNS, [{**r, "value": _plain(r["value"])} for r in self.rows])
+
+    def proposed_csv_text(self) -> str:
+        """The proposed catalogue rows with the catalogue's columns (UTF-8 with BOM)."""
+        return _csv_text(CATALOGUE_COLUMNS, self.proposed_ids)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
+    return "\ufeff" + buf.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,12 +98,25 @@ class _View:
         return self.source[a:b]
 
 
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*[/，,]\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+
+
+def _normal_char(ch: str) -> str:
+    """Full-width digits, letters and ％ read as ASCII; Chinese punctuation stays as printed
+    (names keep their （）, and every rule knows both bracket and comma forms)."""
+    n = unicodedata.normalize("NFKC", ch)
+    return n if n.isascii() and (n.isalnum() or n in "%./+-~") and len(n) == 1 else ch
+
+
 def _build_view(text: str) -> _View:
     lines = text.split("\n")
     chars: list[str] = []
     offsets: list[int] = []
     pos = 0
     for n, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line):
+            pos += len(line) + 1
+            continue  # "— 3 —" between the halves of a sentence: not text
         for k, ch in enumerate(line):
             if ch == "\t" and chars and chars[-1] != "\n":
                 chars.append("\n")  # a table cell boundary
@@ -78,7 +124,7 @@ def _build_view(text: str) -> _View:
                 continue
             if ch.isspace():
                 continue
-            chars.append(unicodedata.normalize("NFKC", ch) if ch not in "“”‘’" else ch)
+            chars.append(_normal_char(ch))
             offsets.append(pos + k)
         pos += len(line) + 1
         # Decide whether the break after this line ends a paragraph.
@@ -95,14 +141,7 @@ def _build_view(text: str) -> _View:
         if hard and chars and chars[-1] != "\n":
             chars.append("\n")
             offsets.append(pos - 1)
-    # NFKC may expand one character into several; keep a 1:1 map by expanding offsets.
-    flat_chars: list[str] = []
-    flat_offsets: list[int] = []
-    for ch, off in zip(chars, offsets):
-        for c in ch:
-            flat_chars.append(c)
-            flat_offsets.append(off)
-    return _View("".join(flat_chars), flat_offsets, text)
+    return _View("".join(chars), offsets, text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +177,7 @@ _OBJECT_VERBS = ["新增培育", "累计完成", "累计培育", "累计创建",
                  "改造", "培训", "引育", "组建", "落地", "提取", "实现", "保有", "等", "的"]
 #: Verbs dropped from the start of a name ("建设“未来工厂”" → "“未来工厂”"); 新增, 累计,
 #: 淘汰, 整治 … stay, they say what is counted.
-_NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "新建", "建成", "推动", "引进",
+_NAME_VERBS = ["建设", "培育", "打造", "实施", "创建", "完成", "建成", "推动", "引进",
                "招引", "攻克", "评选", "促成", "储备", "推广", "认定", "谋划", "开展", "实现"]
 _LEADING_NOISE = ["其中", "原则上", "即", "使", "并", "和", "及", "与", "以及", "同时", "力争", "确保", "计划", "争取",
                   "全面", "努力", "进一步"]
@@ -152,9 +191,10 @@ _RESPECTIVELY = re.compile(r"分别(?:达到|为|达|突破|超过|不低于|不
 _WORD_NUMBER = re.compile(
     r"(?:达到|突破|超过|不少于|不低于|培育|建设|新增|实现|打造)[一二三四五六七八九十两百千]+(?:家|个|项|件|亿元|万元|亩)"
     r"|[一二三四五六七八九十]分之[一二三四五六七八九十]|翻一番|翻一倍|翻两番|翻番")
-_PAST_HEADING = re.compile(r"基础|现状|成效|回顾|形势|背景|成绩|情况")
+_PAST_HEADING = re.compile(r"(?:发展|现实|工作|产业|良好)基础|现状|基本情况|成效|回顾|形势|背景|成绩")
 _PAST_WORDS = re.compile(r"十三五”?(?:期间|时期|以来)|已经|已累计|已建成|已培育|已完成|已有|现有|"
                          r"同比|比上年|较上年|上年|去年|位居|居全[省市国]|列全[省市国]|排名|以来")
+_PROJECTION = re.compile(r"建成后|投产后|达产后|预计|可实现|可达|有望")
 _SUBSIDY = re.compile(r"奖励|补助|补贴|资助|奖补|最高给予|给予最高")
 _PERIOD_YEARS = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 _PERIOD_EXPR = re.compile(r"[“\"]?(十[三四五]五)[”\"]?(?:期)?末")
@@ -167,7 +207,15 @@ _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)")
 # Catalogue matching
 
 def _strip_name(name: str) -> str:
-    return name.strip("，,、；;：:（）()")
+    """Trim separators and unbalanced brackets: "数字化车间（智能工厂）" keeps its brackets."""
+    name = name.strip("，,、；;：: ")
+    while name and name[-1] in "（(":
+        name = name[:-1].rstrip("，,、；;：: ")
+    while name and name[0] in "）)":
+        name = name[1:].lstrip("，,、；;：: ")
+    if name and name[-1] in "）)" and not re.search(r"[（(]", name):
+        name = name[:-1]
+    return name
 
 
 _SCOPE_PREFIX = re.compile(r"^(?:全区|全市|全县|全大区|区本级|县本级|市本级|全区域|[\u4e00-\u9fff]{2}[区县市](?=[\u4e00-\u9fff]{4}))")
@@ -183,12 +231,23 @@ def _match_key(name: str) -> str:
     # (规上高新技术企业) differ in scope from the unqualified name
     k = re.sub(r"^(?:规模以上工业|规上工业)(?=亩均|全员劳动生产率)", "", k)
     k = re.sub(r"^(?:[一二三四五两]年(?:内)?)", "", k)
+    k = re.sub(r"(?<=.{3})(?:数量|总量|总数|个数)$", "", k)
     return k
 
 
+def _levels(key: str) -> frozenset[str]:
+    """Administrative levels a name counts (国家级, 省级以上 …)."""
+    return frozenset(re.findall(r"(国家|省|市|区|县)级", key))
+
+
 def _similarity(a: str, b: str) -> float:
-    """The larger of sequence similarity and bigram overlap (word order differs in prose)."""
+    """The larger of sequence similarity and bigram overlap (word order differs in prose);
+    a name of 4+ characters wholly inside the other ("上市企业" in "全区上市企业") counts at
+    least 0.8, more the more of the other it covers."""
     seq = difflib.SequenceMatcher(None, a, b).ratio()
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and short in long_:
+        seq = max(seq, 0.8 + 0.2 * len(short) / len(long_))
     ga = {a[i:i + 2] for i in range(len(a) - 1)}
     gb = {b[i:i + 2] for i in range(len(b) - 1)}
     dice = 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
@@ -230,6 +289,8 @@ def _context_unit(printed: str, name: str) -> str:
 
 
 def _measure_of(name: str, unit: str, clause: str) -> str:
+    """The measure the wording says; ``clause`` is the item's own text plus any 每年 the
+    clause opens with ("每年新增培育…5家以上，推广…10项": both are per year)."""
     if "年均" in clause and unit == "%":
         return "growth_rate"
     if unit == "%" and any(w in clause for w in ("下降", "降低", "减少")):
@@ -266,15 +327,20 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
         entry = catalogue.get(iid)
         if not entry or _compatible_unit(unit, entry["unit"], name) is None:
             continue
+        sim = _similarity(mkey, cand_key)
         if _measure_family(entry["measure"]) != _measure_family(measure):
-            continue
-        score = _similarity(mkey, cand_key) - (0.05 if entry["unit"] != unit else 0.0) \
+            continue  # 每年 vs 累计: another series even under the same name
+        if _levels(mkey) != _levels(cand_key) and _levels(mkey) and _levels(cand_key):
+            continue  # 国家级 vs 市级以上: another indicator
+        # a printed 家 takes the catalogue's 个 (the kit's rows carry the id's unit), with a
+        # small penalty so an entry in the printed unit wins a tie
+        score = sim - (0.05 if entry["unit"] != unit else 0.0) \
             - (0.1 if "新增" in name and entry["measure"] == "stock" else 0.0)
         # ties (规上高新技术企业 vs 高新技术企业 for 全区高新技术企业) go to the closer full name
         score += 0.01 * _similarity(fkey, cand_full)
         if best is None or score > best[0]:
             best = (score, iid)
-    if best and best[0] >= MATCH_THRESHOLD:
+    if best and best[0] >= (MATCH_THRESHOLD if len(mkey) >= 8 else SHORT_MATCH_THRESHOLD):
         iid = best[1]
         return iid, _compatible_unit(unit, catalogue[iid]["unit"], name)
     return None, unit
@@ -282,6 +348,9 @@ def _match_id(district: str, name: str, unit: str, measure: str) -> tuple[str | 
 
 #: Similarity (0–1) a printed name needs to a catalogue name or alias to take its id.
 MATCH_THRESHOLD = 0.75
+#: … and for names under 8 characters, where one character weighs more (新增规上企业 is not
+#: 新增上市企业, 0.83)
+SHORT_MATCH_THRESHOLD = 0.86
 
 
 def _measure_family(measure: str) -> str:
@@ -381,8 +450,12 @@ def _sentences(s: str) -> list[tuple[int, int]]:
 def _year_in(clause: str, base_year: int | None, end_year: int | None) -> int | None:
     """The target year a clause states, if any (到2025年, 2025年前, "十四五"末, 五年内)."""
     for m in _YEAR_EXPR.finditer(clause):
+        if clause[:m.start()].count("《") > clause[:m.start()].count("》"):
+            continue  # a title's years: 《…方案（2021—2023年）》
         before = clause[max(0, m.start() - 1):m.start()]
-        if before in ("较", "比", "于", "-", "—", "~", "～") and not m.group("pre"):
+        if before in ("-", "—", "~", "～") and clause[m.start() - 2:m.start() - 1].isdigit():
+            return int(m.group("year"))  # 2021—2023年累计: by the end of the range
+        if before in ("较", "比", "于", "从", "由", "-", "—", "~", "～") and not m.group("pre"):
             continue  # 较2020年: a comparison base, not the clause's year
         if clause[m.end():m.end() + 1] in ("-", "—", "至", "~") and not m.group("post"):
             continue
@@ -408,8 +481,13 @@ def _span_year(clause: str, base_year: int | None) -> int | None:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳])", "", name)  # list markers
     name = re.sub(r"^(?:其中|并|同时)", "", name)
+    if re.search(r"[：:]", name):
+        # "企业培育：新增…企业10家" → the words after the label; "亩均税收：达到30万元" → before
+        head, tail = re.split(r"[：:]", name, maxsplit=1)[0], re.split(r"[：:]", name)[-1]
+        after = _clean_name(tail)
+        return after if after and not _is_link_only(after) else _clean_name(head)
     name = re.sub(r"(?:较|比)20\d\d年(?:底|末)?", "", name)  # 能耗较2020年下降: the base year
-    name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?20\d\d年(?:底|末|前)?", "", name)
+    name = re.sub(r"^(?:力争|争取|计划|确保)?(?:到|至)?(?:20\d\d[-—~～])?20\d\d年(?:底|末|前)?", "", name)
     name = re.sub(r"^(?:[“\"]?十[三四五]五[”\"]?期?末)", "", name)
     changed = True
     while changed:
@@ -498,7 +576,8 @@ class _Drafter:
             sentence = self.s[sa:sb]
             if _HEADING.match(sentence) and len(sentence) < 40:
                 # "一、发展基础" … the next heading: what happened, not what is planned
-                past_section = _PAST_HEADING.search(sentence) is not None
+                past_section = _PAST_HEADING.search(sentence) is not None and \
+                    not re.search(r"目标|预期|任务|举措|措施", sentence)
             self.past = "section" if past_section else (
                 "sentence" if _PAST_WORDS.search(sentence) else None)
             year, self.previous = None, None
@@ -577,6 +656,9 @@ class _Drafter:
                         inner_outer = (pre, seg) if pre else None
                     else:
                         inner_outer = last_name
+                    if inner_outer and s.startswith("其中", o + 1):
+                        # "…技术中心10家（其中国家级2家）": a part of the outer indicator
+                        inner_outer = (inner_outer[0] + "（其中", inner_outer[1])
                     for ia, ib in _split_clauses(s, o + 1, c):
                         self.items(ia, ib, year, inner_outer)
                 continue
@@ -603,7 +685,11 @@ class _Drafter:
                               f"the text stops at the number {v.number} (cut off mid-number?)")
                     seg = v.end
                     continue
-                if after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
+                if (after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS))) \
+                        and _clean_name(before).endswith("指数"):
+                    # an index is printed without a unit: "两化融合指数达到110"
+                    v = dataclasses.replace(v, known_unit="指数")
+                elif after in ("", "、", "，", "。", "（", "(") or before.endswith(tuple(_LINK_VERBS)):
                     self.skip(seg, v.end, f"number {v.number} without a unit")
                     seg = v.end
                     continue
@@ -622,7 +708,8 @@ class _Drafter:
                     self.skip(v.start, v.end, _TABLE_CELL)
                 elif not name or name in _GROWTH_NAMES or _is_link_only(name):
                     if outer is not None:
-                        oname = outer[0] + "年均增速" if name in _GROWTH_NAMES and name else outer[0]
+                        base = outer[0].removesuffix("（其中")
+                        oname = base + "年均增速" if name in _GROWTH_NAMES and name else base
                         if name in _GROWTH_NAMES and name:
                             self.emit(v, oname, seg, v.end, year if own is None else own, a, b,
                                       growth=True)
@@ -639,6 +726,8 @@ class _Drafter:
                     deferred.append((v, name, seg))
                 else:
                     for each in _each_names(name):
+                        if outer is not None and outer[0].endswith("（其中"):
+                            each = f"{outer[0]}{each}）"
                         self.emit(v, each, seg, v.end, year, a, b)
                     last_name = (name, seg)
                 seg = v.end + (s[v.end:v.end + 1] in "、和及")
@@ -696,7 +785,7 @@ class _Drafter:
             r"、|和|及|与", _clean_name(self.text_without_groups(a, a + m.start(), groups)))) if n]
         vals = [_shift(v, a) for v in values if v.start >= m.end()]
         between = [s[x.end:y.start] for x, y in zip(vals, vals[1:])]
-        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，")
+        if len(vals) != len(names) or len(vals) < 2 or any(g not in ("、", "和", "及", "，", ",")
                                                              for g in between) \
                 or any(v.start < m.start() for v in values):
             self.skip(a, b, f"分别 pairs {len(names)} names with {len(vals)} values: read it by hand")
@@ -716,7 +805,7 @@ class _Drafter:
              growth: bool = False) -> None:
         s = self.s
         clause = s[ca:cb]
-        if not v.printed_unit:
+        if not v.printed_unit and v.known_unit != "指数":
             self.skip(qa, max(qb, v.end), f"number {v.number} without a unit")
             return
         if v.known_unit is None:
@@ -726,6 +815,11 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), "no year, and the " + (
                 "section reviews the past (发展基础, 现状…)" if self.past == "section" else
                 "sentence reports the past (已, 同比, 以来…)"))
+            return
+        if re.search(r"(?:总投资|计划投资|占地(?:面积)?)(?:约|达|为|超过?)?$", s[qa:v.start]) or \
+                _PROJECTION.search(clause):
+            self.skip(qa, max(qb, v.end), "one project's size or projection (总投资, 占地, 建成后…), "
+                                          "not a district target")
             return
         if _SUBSIDY.search(clause):
             self.skip(qa, max(qb, v.end), "a subsidy or award (奖励, 补助…), not a target")
@@ -741,12 +835,16 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), "a rule for projects or land (不得, 上限, 原则上…), "
                                           "not a district target")
             return
-        if re.search(r"由\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|降低|下降|调整)", clause):
+        if re.search(r"[由从](?:20\d\d年(?:底|末)?的?)?\d+(?:\.\d+)?\S{0,6}(?:提高|提升|增加|增长|降低|下降|减少|调整|扩大)",
+                     clause):
             self.skip(qa, max(qb, v.end), "a change from one printed value to another (由…到…)")
             return
         if re.search(r"(?:较|比)20\d\d年(?:底|末)?(?:增长|提高|提升|增加)", s[qa:v.start]):
             self.skip(qa, max(qb, v.end), "growth against a base year (比2020年增长 N): not a "
                                           "yearly rate nor a level; read it by hand")
+            return
+        if re.search(r"同比|比上年|较上年", s[qa:v.start]):
+            self.skip(qa, max(qb, v.end), "a change on the year before (同比): read it by hand")
             return
         grows = re.search(r"增长(?:约)?$", s[qa:v.start]) is not None
         if grows and v.known_unit == "%" and not name.endswith(("增速", "增长率", "增幅")):
@@ -768,6 +866,11 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), f"year {year} and no base year given: a baseline or a "
                                           f"target? read it by hand")
             return
+        if self.past and self.base_year is not None and year > self.base_year:
+            self.skip(qa, max(qb, v.end), f"year {year} in a " + (
+                "section about the past" if self.past == "section" else "sentence about the past")
+                + ": a result, not a target")
+            return
         if self.base_year is not None and year <= self.base_year:
             if year < self.base_year:
                 self.skip(qa, max(qb, v.end), f"year {year} is before the plan's base year {self.base_year}")
@@ -777,7 +880,11 @@ class _Drafter:
             self.skip(qa, max(qb, v.end), f"year {year} is after the plan's end year {self.end_year}")
             return
         unit = _context_unit(v.known_unit, name)
-        measure = "growth_rate" if growth else _measure_of(name, unit, clause)
+        local = s[qa:max(qb, v.end)]
+        opening = re.match(r"(?:[^\d]*?)(每年|年均)", clause)
+        measure = "growth_rate" if growth else _measure_of(
+            name, unit, local + (opening.group(1) if opening and opening.end() <= v.start - ca
+                                 else ""))
         iid, matched_unit = _match_id(self.district, name, v.known_unit, measure)
         if iid is None:
             key = (name_key(name), unit)

@@ -9,17 +9,20 @@ STAMP := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CLEAN := data/clean/indicators.csv
 RAW := $(wildcard data/raw/*.txt data/raw/*.csv)
+# every registered district (python -m helpers.district add writes one file here)
+DISTRICT_FILES := $(wildcard data/districts/*.toml)
 SRC := $(shell find src/helpers -name '*.py')
 JOBS ?= 2
 DISTRICT ?=
 
-.PHONY: help setup data reports report test bench lab clean
+.PHONY: help setup data check reports report test bench lab clean
 
 help:
 	@echo "make reports            build data, run every district report (reports/index.html)"
 	@echo "make report DISTRICT=x  one district's report"
 	@echo "make test               run the test suite"
 	@echo "make data               rebuild data/clean from data/raw"
+	@echo "make check              list every problem of every district's data (python -m helpers.district check)"
 	@echo "make bench              time the report batch against a bare kernel start"
 	@echo "make lab                open JupyterLab on notebooks/"
 
@@ -38,8 +41,11 @@ $(LAB_SETTINGS): jupyterlab/overrides.json | $(STAMP)
 
 data: $(CLEAN)
 
-$(CLEAN): $(STAMP) $(RAW) data/catalogue/indicators.csv $(SRC)
+$(CLEAN): $(STAMP) $(RAW) $(DISTRICT_FILES) data/catalogue/indicators.csv data/catalogue/aliases.csv $(SRC)
 	$(BIN)/python -m helpers.build
+
+check: $(STAMP)
+	$(BIN)/python -m helpers.district check
 
 reports: $(CLEAN)
 	$(BIN)/python -m helpers.runner --jobs $(JOBS)

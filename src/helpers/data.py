@@ -18,6 +18,7 @@ NARRATIVE_SECTION = "正文"
 def _inputs_newer_than(target: Path) -> bool:
     built = target.stat().st_mtime
     inputs = [*paths.RAW_DIR.glob("*.txt"), *paths.RAW_DIR.glob("*_extraction.csv"),
+              *paths.RAW_DIR.glob("*_entries.csv"), *paths.DISTRICTS_DIR.glob("*.toml"),
               paths.CATALOGUE_CSV, paths.ALIASES_CSV]
     return any(p.stat().st_mtime > built for p in inputs)
 

@@ -23,6 +23,15 @@ class SourceError(KitError):
         super().__init__(where + message)
 
 
+class ProblemList(KitError):
+    """Several input problems found in one run (each a SourceError naming file and line)."""
+
+    def __init__(self, problems: list[KitError]):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problems:\n"
+                         + "\n".join(f"  - {p}" for p in self.problems))
+
+
 class UnknownUnitError(SourceError):
     """A unit that is not in the kit's vocabulary."""
 

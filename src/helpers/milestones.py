@@ -22,12 +22,9 @@ from .errors import AnalysisError
 from .growth import RULES, path_value, plan_points, rule_for
 from .series import collapse_series, plan_groups, table_series
 
-#: The plans' intermediate milestone years (Beilun Annex 1: 2023 within 2020–2025; Yinzhou
-#: Annex 1: 2023 and 2025 within 2022–2027; Zhenhai Tables 1–2: 2023 within 2020–2025).
-#: Districts not listed use every intermediate target year.
-MILESTONE_YEARS: dict[str, tuple[int, ...]] = {
-    "beilun": (2023,), "yinzhou": (2023, 2025), "zhenhai": (2023,),
-}
+#: A plan's intermediate milestone years are data (``milestone_years`` in
+#: data/districts/<slug>.toml: Beilun 2023, Yinzhou 2023 and 2025, Zhenhai 2023); a district
+#: that lists none uses every intermediate target year.
 STATUS_ZH = {"ahead": "超前", "on_path": "符合路径", "behind": "滞后"}
 LOADING_ZH = {"front-loaded": "前置", "back-loaded": "后置", "balanced": "均衡"}
 FIT_COLUMNS = [
@@ -51,7 +48,7 @@ def fit_series(df: pd.DataFrame, district: str, indicator_id: str, years=None,
                tolerance: float = 0.05, series=None) -> list[dict]:
     """Milestone rows for one table series (see `milestone_fit`).
 
-    years: milestone years to test (default MILESTONE_YEARS for the district, else every
+    years: milestone years to test (default the district's milestone_years, else every
     intermediate target year). series: the collapsed table series if already at hand.
     Raises AnalysisError when the series has no path (flow, growth rate), no intermediate
     milestone, or values a geometric path cannot take.
@@ -66,7 +63,7 @@ def fit_series(df: pd.DataFrame, district: str, indicator_id: str, years=None,
     pts = pts[pts["year"] <= d.end_year] if (pts["year"] <= d.end_year).sum() >= 2 else pts
     y0, v0 = int(pts["year"].iloc[0]), float(pts["value"].iloc[0])
     yT, vT = int(pts["year"].iloc[-1]), float(pts["value"].iloc[-1])
-    wanted = years if years is not None else MILESTONE_YEARS.get(d.slug)
+    wanted = years if years is not None else d.milestone_years
     mids = pts[(pts["year"] > y0) & (pts["year"] < yT)]
     if wanted is not None:
         mids = mids[mids["year"].isin(list(wanted))]

@@ -9,6 +9,7 @@ ROOT = Path(os.environ.get("DISTRICT_KIT_ROOT", Path(__file__).resolve().parents
 RAW_DIR = ROOT / "data" / "raw"
 CLEAN_DIR = ROOT / "data" / "clean"
 CATALOGUE_DIR = ROOT / "data" / "catalogue"
+DISTRICTS_DIR = ROOT / "data" / "districts"
 NOTEBOOK_DIR = ROOT / "notebooks"
 REPORT_DIR = ROOT / "reports"
 

@@ -18,24 +18,9 @@ from .growth import (annual_reduction, cagr, compound_rates, doubling_rate, find
                      plan_points, reduced_level, rule_for, segment_changes)
 from .series import is_table, table_series
 
-#: The four doubling indicators as the plan's narrative names them (二、行动目标):
-#: 小巨人+单项冠军 16→50 家, 数字经济核心产业制造业增加值 84.1→200 亿元,
-#: 高技术制造业投资 22.6 (2020, one year) vs 180 (2021–2025 total), 腾出低效工业用地 no base → 9500 亩.
-BEILUN_DOUBLING_IDS = (
-    "little_giants_and_champions_national",
-    "digital_economy_core_manufacturing_value_added",
-    "high_tech_manufacturing_investment_cumulative",
-    "low_efficiency_land_freed_cumulative",
-)
-#: The five leap indicators: 亩均税收 38.4→55, 全员劳动生产率 36.8→50, 能耗降低 16 % from
-#: 0.6 tce/万元, 研发投入 52→90 亿元, 制造业贷款年均增速 12 % (no base).
-BEILUN_LEAP_IDS = (
-    "tax_per_mu",
-    "labour_productivity",
-    "energy_intensity_reduction",
-    "rd_investment",
-    "manufacturing_loan_growth",
-)
+#: A district's headline pledge sets are data: ``[pledges.<key>]`` with ``kind = "doubling"``
+#: or ``"leap"`` in data/districts/<slug>.toml (Beilun declares its 四倍增 and 五跃升 lists).
+
 
 DOUBLING_COLUMNS = [
     "district", "indicator_id", "name_zh", "measure", "unit", "rule", "base_year", "base_value",
@@ -217,12 +202,19 @@ def pledge_row(df: pd.DataFrame, district: str, indicator_id: str, factor: float
     return row
 
 
-def _ids(df: pd.DataFrame, district: str, indicator_ids, default_beilun) -> list[str]:
+def declared_ids(district: str, kind: str) -> tuple[str, ...] | None:
+    """The indicator ids of the district's declared pledge set of ``kind`` (doubling, leap),
+    None when its data file declares none."""
+    return resolve_district(district).pledge_ids(kind)
+
+
+def _ids(df: pd.DataFrame, district: str, indicator_ids, kind: str) -> list[str]:
     slug = resolve_district(district).slug
     if indicator_ids is not None:
         return [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids)
-    if slug == "beilun":
-        return list(default_beilun)
+    declared = declared_ids(slug, kind)
+    if declared:
+        return list(declared)
     rows = df[(df["district"] == slug) & is_table(df) & (df["role"] == "baseline")]
     ids = list(dict.fromkeys(rows["indicator_id"]))
     if not ids:
@@ -230,12 +222,13 @@ def _ids(df: pd.DataFrame, district: str, indicator_ids, default_beilun) -> list
     return ids
 
 
-def doubling_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None,
+def doubling_check(df: pd.DataFrame, district: str, indicator_ids=None,
                    factor: float = 2.0) -> pd.DataFrame:
     """四倍增 check: does each indicator at least double (``factor``) from base to end target?
 
-    Default indicators: BEILUN_DOUBLING_IDS for Beilun; for other districts every table series
-    with a printed base. One row per indicator, columns DOUBLING_COLUMNS:
+    Default indicators: the district's declared doubling set (Beilun's 四倍增 in
+    data/districts/beilun.toml); for a district that declares none every table series with a
+    printed base. One row per indicator, columns DOUBLING_COLUMNS:
     multiple = end/base as the plan compares them, implied_cagr = multiple^(1/n) - 1,
     doubles = multiple >= factor (pd.NA when no base), like_for_like (False when the base is
     not the same kind of number as the target, or missing), lfl_basis / lfl_multiple /
@@ -243,16 +236,16 @@ def doubling_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=Non
     doubling_pace = factor^(1/n) - 1, caveat_zh / caveat_en.
     """
     slug = resolve_district(district).slug
-    rows = [pledge_row(df, slug, iid, factor) for iid in _ids(df, slug, indicator_ids,
-                                                               BEILUN_DOUBLING_IDS)]
+    rows = [pledge_row(df, slug, iid, factor) for iid in _ids(df, slug, indicator_ids, "doubling")]
     out = pd.DataFrame(rows)
     return out[DOUBLING_COLUMNS]
 
 
-def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -> pd.DataFrame:
+def leap_check(df: pd.DataFrame, district: str, indicator_ids=None) -> pd.DataFrame:
     """五跃升 table: the size of each leap against the doubling pace.
 
-    Default indicators: BEILUN_LEAP_IDS for Beilun (else every series with a printed base).
+    Default indicators: the district's declared leap set (Beilun's 五跃升), else every series
+    with a printed base.
     Columns LEAP_COLUMNS: leap_multiple (end/base; growth rates compounded (1+g)^n;
     reductions: 1/(1 - r), the rise of the inverse, e.g. 单位能耗工业增加值), leap_pct =
     leap_multiple - 1, implied_annual = leap_multiple^(1/n) - 1 (for growth-rate targets the
@@ -262,7 +255,7 @@ def leap_check(df: pd.DataFrame, district: str = "beilun", indicator_ids=None) -
     """
     slug = resolve_district(district).slug
     rows = []
-    for iid in _ids(df, slug, indicator_ids, BEILUN_LEAP_IDS):
+    for iid in _ids(df, slug, indicator_ids, "leap"):
         p = pledge_row(df, slug, iid)
         if p["rule"] in ("geometric", "percentage_points") and not math.isnan(p["multiple"]):
             m, g = p["multiple"], p["implied_cagr"]

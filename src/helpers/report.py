@@ -370,8 +370,11 @@ def pledge_facts(rep: DistrictReport) -> list[str]:
     pace = format_pct(dbl["doubling_pace"].iloc[0])
     unknown = dbl[dbl["doubles_like_for_like"].isna()]
     reworked = dbl[~dbl["like_for_like"].astype(bool) & dbl["doubles_like_for_like"].notna()]
-    if rep.slug == "beilun":
-        text = f"四倍增（{n} 项）：按同口径核算翻一番 {len(holds)} 项"
+    district = resolve_district(rep.slug)
+    if district.pledge_ids("doubling"):
+        label = district.pledge_label("doubling") or "翻番目标"
+        leap_label = district.pledge_label("leap") or "跃升目标"
+        text = f"{label}（{n} 项）：按同口径核算翻一番 {len(holds)} 项"
         text += f"（{_names(rep, holds['indicator_id'])}）" if len(holds) else ""
         if len(unknown):
             text += f"，无基数无法核验 {len(unknown)} 项（{_names(rep, unknown['indicator_id'])}）"
@@ -380,9 +383,11 @@ def pledge_facts(rep: DistrictReport) -> list[str]:
                      "（累计值对单年基数），已按当年数重算")
         facts = [text]
         leap = rep.leap
+        if leap is None or not len(leap) or not district.pledge_ids("leap"):
+            return facts
         fast = leap[leap["faster_than_doubling"].fillna(False).astype(bool)]
         rates = leap["implied_annual"].dropna()
-        facts.append(f"五跃升（{len(leap)} 项）：隐含年均增速 {format_pct(rates.min())}–"
+        facts.append(f"{leap_label}（{len(leap)} 项）：隐含年均增速 {format_pct(rates.min())}–"
                      f"{format_pct(rates.max())}，"
                      + (f"{len(fast)} 项快于翻番所需的 {pace}/年" if len(fast)
                         else f"均低于翻番所需的 {pace}/年"))

@@ -5,6 +5,7 @@ counts as a number live in one place.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -15,8 +16,9 @@ UNIT_ALIASES: dict[str, str] = {
     "亿元": "亿元", "亿": "亿元", "亿美元": "亿美元",
     "万元": "万元", "万元/亩": "万元/亩", "万元/人": "万元/人",
     "家": "家", "个": "个", "项": "项", "件": "件", "台": "台", "人次": "人次",
-    "亩": "亩", "万人": "万人",
+    "亩": "亩", "平方公里": "平方公里", "万人": "万人",
     "万吨标煤": "万吨标准煤", "万吨标准煤": "万吨标准煤", "万吨": "万吨",
+    "吨标煤": "吨标准煤", "吨标准煤": "吨标准煤",
     "tce/万元": "吨标准煤/万元", "吨标准煤/万元": "吨标准煤/万元",
     "%": "%", "指数": "指数",
 }
@@ -25,7 +27,10 @@ UNITS: frozenset[str] = frozenset(UNIT_ALIASES.values())
 #: Cells that mean "no value".
 EMPTY_MARKERS = frozenset({"", "——", "—", "-", "--", "/"})
 
-_NUMBER = re.compile(r"^\[?\s*([-+]?\d+(?:\.\d+)?)\s*\]?\s*(.*?)\s*$")
+_NUMBER = re.compile(r"^(\[?)\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*(\]?)\s*(.*?)\s*$")
+_PLAIN = re.compile(r"^[-+]?[0-9]+(?:\.[0-9]+)?$")
+#: Significant digits a float holds exactly; a longer printed number is refused, not rounded.
+MAX_DIGITS = 15
 _CJK_SPACE = re.compile(r"\s*([\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’（）])\s*")
 
 
@@ -41,17 +46,57 @@ def is_empty_cell(text: str) -> bool:
     return text.strip() in EMPTY_MARKERS
 
 
+def _digit_lookalike(text: str) -> str | None:
+    """A character that NFKC would turn into a digit but is not one as printed: superscripts
+    (10²), subscripts, circled (①) or parenthesised (⑴) numbers. Full-width ０–９ are digits."""
+    for ch in text:
+        if "0" <= ch <= "9" or "\uff10" <= ch <= "\uff19":
+            continue
+        if any(c.isdigit() for c in unicodedata.normalize("NFKC", ch)) or ch.isdigit():
+            return ch
+    return None
+
+
+def _checked_number(digits: str, text: str, file, line) -> float:
+    significant = digits.lstrip("+-").replace(".", "").lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        shown = text if len(text) <= 24 else f"{text[:12]}…{text[-4:]}"
+        raise ValueParseError(f"{shown!r} has {len(significant)} digits; at most {MAX_DIGITS} "
+                              "can be held exactly", file, line)
+    value = float(digits)
+    if not math.isfinite(value):
+        raise ValueParseError(f"{text!r} is not a finite number", file, line)
+    return value
+
+
 def parse_value_text(text: str, *, file=None, line=None) -> tuple[float, str]:
     """Split a printed value such as ``38.4 万元/亩``, ``[13]``, ``-0.4`` or ``16%``.
 
     Returns ``(value, printed_unit)``; the unit is returned as printed (possibly empty).
-    Raises ValueParseError naming file and line when the text is not a number.
+    Raises ValueParseError naming file and line when the text is not a number: superscripts
+    (``10²``), circled digits (``①``), a bracket not closed (``[13``), more digits than a
+    float holds, NaN or infinity are refused, never read as 102, 1, 13 or inf.
     """
+    odd = _digit_lookalike(str(text))
+    if odd:
+        raise ValueParseError(f"cannot read a number from {text!r}: {odd!r} is not a plain digit",
+                              file, line)
     s = unicodedata.normalize("NFKC", text).strip()
     m = _NUMBER.match(s)
     if not m:
         raise ValueParseError(f"cannot read a number from {text!r}", file, line)
-    return float(m.group(1)), m.group(2)
+    if bool(m.group(1)) != bool(m.group(3)):
+        raise ValueParseError(f"cannot read a number from {text!r}: bracket not closed", file, line)
+    return _checked_number(m.group(2), text, file, line), m.group(4)
+
+
+def parse_plain_number(text: str, *, what: str = "value", file=None, line=None) -> float:
+    """A plain decimal as curated files write it (``48.19``, ``-0.4``): NaN, inf, ``1e3``,
+    superscripts and over-long numbers are refused with ValueParseError naming file and line."""
+    s = str(text).strip()
+    if not _PLAIN.match(s):
+        raise ValueParseError(f"{what} {text!r} is not a number", file, line)
+    return _checked_number(s, text, file, line)
 
 
 def normalise_name(name: str) -> str:

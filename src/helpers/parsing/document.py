@@ -104,14 +104,15 @@ def undouble(text: str) -> str:
     return text
 
 
-def cell_grid(doc: RawDocument, header_line: int, ncols: int, first: str, last: str
-              ) -> tuple[list[str], list[list[Cell]]]:
-    """A one-cell-per-line table from its header line: (header texts, body rows of ``ncols``
-    cells). The header must start with ``first`` and end with ``last``; trailing empty cells
-    are dropped; a body that is not whole rows raises SourceError naming the line."""
-    cells = tokenize_cells(doc, header_line)
+def cell_grid(doc: RawDocument, header_line: int, ncols: int, first: str, last: str | None = None,
+              last_line: int | None = None) -> tuple[list[str], list[list[Cell]]]:
+    """A one-cell-per-line table from its header line to ``last_line`` (default: the end of the
+    file): (header texts, body rows of ``ncols`` cells). The header must start with ``first``
+    and, if given, end with ``last``; trailing empty cells are dropped; a body that is not
+    whole rows raises SourceError naming the line."""
+    cells = tokenize_cells(doc, header_line, last_line)
     header = [c.text() for c in cells[:ncols]]
-    if header[0] != first or header[-1] != last:
+    if len(header) < ncols or header[0] != first or (last is not None and header[-1] != last):
         raise SourceError(f"unexpected header {header!r}", doc.path, header_line)
     body = cells[ncols:]
     while body and not body[-1].text():

@@ -8,7 +8,6 @@ from ..errors import SourceError
 from ..values import is_empty_cell, normalise_name, unit_in_name
 from .document import RawDocument
 
-YEAR_HEADER = re.compile(r"(\d{4})\s*年\s*(基数|目标)")
 COMPOUND_SPLIT = re.compile(r"\s*[,，]\s*")
 
 
@@ -27,18 +26,6 @@ class Reading:
     line: int  # line of value_text
     header_unit: str | None  # unit printed in the indicator name, if any
     note: str = ""
-
-
-def year_columns(headers: list[str], doc: RawDocument, line: int) -> list[tuple[int, str]]:
-    """[(2020, 'baseline'), (2023, 'target'), …] from header cells like '2020 年基数'."""
-    cols = []
-    for h in headers:
-        m = YEAR_HEADER.search(re.sub(r"\s+", "", h))
-        if m:
-            cols.append((int(m.group(1)), "baseline" if m.group(2) == "基数" else "target"))
-    if not cols:
-        raise SourceError(f"no year columns in header {headers!r}", doc.path, line)
-    return cols
 
 
 def split_compound(name: str, value_text: str, doc: RawDocument, line: int) -> list[tuple[str, str]]:
@@ -60,15 +47,17 @@ def split_compound(name: str, value_text: str, doc: RawDocument, line: int) -> l
 
 def row_readings(doc: RawDocument, *, district: str, section: str, category: str, name: str,
                  lead_agency: str, cols: list[tuple[int, str]], cells: list[str],
-                 quote: str, line_of_cell: list[int], note: str = "") -> list[Reading]:
-    """Readings for one table row: one per non-empty cell and compound part."""
+                 quote: str, line_of_cell: list[int], note: str = "",
+                 compound: bool = True) -> list[Reading]:
+    """Readings for one table row: one per non-empty cell and (``compound``) compound part."""
     name = normalise_name(name)
     whole_unit = unit_in_name(name)
     out: list[Reading] = []
     for (year, role), text, line in zip(cols, cells, line_of_cell):
         if is_empty_cell(text):
             continue
-        for part_name, piece in split_compound(name, text, doc, line):
+        pairs = split_compound(name, text, doc, line) if compound else [(name, text.strip())]
+        for part_name, piece in pairs:
             out.append(Reading(
                 district=district, source_file=doc.name, section=section,
                 indicator=normalise_name(part_name), category=category,

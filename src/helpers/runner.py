@@ -778,6 +778,13 @@ def index_results(output_dir: Path, results: list[RunResult]) -> list[RunResult]
     return rows
 
 
+def reader_error(error: str) -> str:
+    """A run error as the index shows it to readers: the exception and its message, without
+    the notebook cell it came from (the terminal and the run record keep that)."""
+    import re
+    return re.sub(r"^cell (?:\[\d+\]|#\d+)(?: `[^`]*`)?: ", "", str(error))
+
+
 def index_html(output_dir: Path, results: list[RunResult]) -> str:
     """The reader's index page (template ``templates/index.html.j2``): one entry per district of
     this run with its headline facts and links to the HTML and PDF. A district that failed now
@@ -805,10 +812,12 @@ def index_html(output_dir: Path, results: list[RunResult]) -> str:
                     entry["pdf"] = f"{r.district}.pdf"
                 entry["facts"] = list(prev.get("headline") or [])
                 when = str(prev.get("started", "")).replace("T", " ")
-                entry["note"] = texts["not_refreshed"].format(status=STATUS_ZH[r.status], error=r.error,
+                entry["note"] = texts["not_refreshed"].format(status=STATUS_ZH[r.status],
+                                                             error=reader_error(r.error),
                                                              when=when)
             else:
-                entry["note"] = texts["failed_no_report"].format(status=STATUS_ZH[r.status], error=r.error)
+                entry["note"] = texts["failed_no_report"].format(status=STATUS_ZH[r.status],
+                                                                error=reader_error(r.error))
         entries.append(entry)
     versions = sorted({r.data_version for r in results})
     for r in results:

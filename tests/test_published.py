@@ -190,3 +190,12 @@ def test_beilun_2025_municipal_green_factories_are_a_yearly_addition():
     # 北仑区共有25家企业获评市级绿色工厂 (2025年度名单)
     r = find("beilun", "市级绿色工厂", 2025)
     assert (float(r["value"]), r["form"], r["scope"]) == (25.0, "added_in_year", "市级")
+
+
+def test_ouhai_pinzibiao_total_is_a_stock_not_the_plans_new_since_2021_count():
+    # https://www.wenzhou.gov.cn/art/2022/9/15/art_1217834_59170334.html, paragraph 1:
+    # 目前已拥有“品字标”企业47家 — the plan counts firms new since 2021, so no id
+    r = find("ouhai", "“品字标”企业", 2022)
+    assert (float(r["value"]), r["form"], r["indicator_id"]) == (47.0, "level", "")
+    lock = find("ouhai", "锁具品字标企业", 2021)
+    assert (float(lock["value"]), lock["form"], lock["scope"]) == (3.0, "added_in_year", "锁具行业")

@@ -199,3 +199,73 @@ def test_ouhai_pinzibiao_total_is_a_stock_not_the_plans_new_since_2021_count():
     assert (float(r["value"]), r["form"], r["indicator_id"]) == (47.0, "level", "")
     lock = find("ouhai", "锁具品字标企业", 2021)
     assert (float(lock["value"]), lock["form"], lock["scope"]) == (3.0, "added_in_year", "锁具行业")
+
+
+def test_beilun_2022_tech_sme_filings_are_registrations_not_the_plans_stock():
+    # http://bbs.hlzjcn.net/forum.php?goto=nextnewset&mod=redirect&tid=31043 (forum repost),
+    # paragraph 4: 2022年已备案国家科技型中小企业520家、省(市)级科技型中小企252家 — filings of
+    # one year, printed separately; the plan's tech_smes is the stock, so neither carries its id
+    national = find("beilun", "国家科技型中小企业", 2022)
+    provincial = find("beilun", "省(市)级科技型中小企", 2022)
+    assert (float(national["value"]), float(provincial["value"])) == (520.0, 252.0)
+    assert national["indicator_id"] == provincial["indicator_id"] == ""
+
+
+def test_beilun_2022_digital_workshop_projects_and_future_factory_candidate():
+    # same page, paragraph 5: 新增1家省级未来工厂培育企业，7个项目入选市级数字化车间
+    candidate = find("beilun", "省级未来工厂培育企业", 2022)
+    workshops = find("beilun", "市级数字化车间", 2022)
+    assert (float(candidate["value"]), candidate["unit"], candidate["form"]) == \
+        (1.0, "家", "added_in_year")
+    assert (float(workshops["value"]), workshops["unit"], workshops["form"]) == \
+        (7.0, "个", "added_in_year")
+    assert candidate["indicator_id"] == workshops["indicator_id"] == ""
+
+
+def test_yinzhou_listed_firms_excluding_the_high_tech_zone():
+    # https://m.fx361.cc/news/2022/0205/16559700.html (宁波经济 2022年1期), paragraph 2:
+    # 即使剔除高新区8家上市公司，鄞州区仍以16家A股上市公司 — all sectors, so no id
+    r = find("yinzhou", "A股上市公司", 2021, scope="鄞州区（剔除高新区）")
+    assert (float(r["value"]), r["unit"], r["form"], r["indicator_id"]) == (16.0, "家", "level", "")
+
+
+# --- pages seen and deliberately left out (see COVERAGE.md) -----------------------------------
+
+COVERAGE = paths.ROOT / "data" / "actuals" / "COVERAGE.md"
+
+#: Pages that print only part of a year, or no year at all, for their figures. COVERAGE.md lists
+#: each with what it prints; none may feed a row, since a partial-year or undated figure would be
+#: judged against a year-end target.
+LEFT_OUT_PAGES = {
+    # first half of 2022 (上半年瓯海区经济运行分析, 区统计局)
+    "http://www.ouhai.gov.cn/art/2022/8/10/art_1229697283_4126116.html": "half year",
+    # first half of 2024 (镇海 政府工作报告重点任务半年度进展情况)
+    "https://www.zh.gov.cn/art/2024/9/18/art_1229829404_59355352.html": "half year",
+    # first half of 2021 (北仑区统计局 analysis)
+    "http://www.user99.com/art/2021/8/6/art_1229226486_3759888.html": "half year",
+    # first quarter of 2021 (鄞州)
+    "https://m.gkzhan.com/news/detail/132361.html": "quarter",
+    # January-May 2024 industrial revenue by district (blog)
+    "https://gudianfeng.com/new/96eaaf9c28af4adaa0a51041b3a17490": "partial year",
+    # 镇海 “经济发展”, 2025-03-24: 707.6 亿元, 111 数字化车间、智能工厂 … with no year printed
+    "https://www.zh.gov.cn/art/2025/3/24/art_1229624676_59004129.html": "no year",
+    # 镇海 undated “经济发展” column pages
+    "http://www.zh.gov.cn/col/col1229032576/index.html": "no year",
+    # 瓯海 省科技型中小企业 1-6月 of an unprinted year (repost, no date)
+    "https://www.xpykjsws.com/haiwaiyimintouzi/1546131.html": "no year",
+}
+
+
+@pytest.mark.parametrize("url", sorted(LEFT_OUT_PAGES))
+def test_partial_year_and_undated_pages_feed_no_row(url):
+    coverage = COVERAGE.read_text(encoding="utf-8")
+    assert url in coverage, f"{url} should be listed in COVERAGE.md with what it prints"
+    used = [row_id(r) for r in ROWS if r["source_url_or_doc"] == url]
+    assert not used, f"{LEFT_OUT_PAGES[url]} page feeds rows: {used}"
+
+
+def test_every_source_of_a_row_is_listed_in_coverage():
+    coverage = COVERAGE.read_text(encoding="utf-8")
+    missing = sorted({r["source_url_or_doc"] for r in ROWS
+                      if r["source_url_or_doc"] not in coverage})
+    assert not missing, f"sources missing from COVERAGE.md: {missing}"

@@ -48,9 +48,11 @@ Limits
 The reset restores rebinding of any module global of the kit, plain dicts/lists/sets held by
 kit modules, and the process-wide settings listed above. It does not undo in-place changes to
 other objects (a DataFrame held by a module, a class attribute), state inside a third-party
-module a notebook imported for the first time, ``%config`` changes, threads or files left
+module a notebook imported for the first time, a matplotlib backend switched by a notebook, ``%config`` changes, threads or files left
 behind, or fonts a notebook registered. The kernel's environment variables are the parent's at
-the time the kernel started. Module-level state of the kit computed at import (e.g. the
+the time the kernel started. pyplot is imported and its (inline) backend activated at warm-up,
+so pyplot figures display as in a cold kernel; a notebook that never touches pyplot therefore
+sees ``matplotlib.is_interactive()`` True where a cold kernel says False. Module-level state of the kit computed at import (e.g. the
 district registry) is that of the warm-up time, so a worker that outlives a data change must be
 restarted (the runner's pool lives for one batch). The kernel's stderr goes to the log of the
 run that started it.
@@ -70,7 +72,7 @@ ENGINE_NAME = "warm"
 WARM_IMPORTS = ("IPython.display", "helpers", "helpers.data", "helpers.report", "helpers.plotting",
                 "helpers.actuals", "helpers.audit", "helpers.compare", "helpers.growth",
                 "helpers.milestones", "helpers.pledges", "helpers.progress", "helpers.series",
-                "matplotlib.figure", "matplotlib.backends.backend_agg")
+                "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot")
 #: Seconds the warm-up and the reset may take before the kernel is given up.
 CONTROL_TIMEOUT = 300
 

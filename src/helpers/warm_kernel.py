@@ -16,8 +16,10 @@ started kernel that had just done the same imports would see:
   the kit or of a project folder (pure Python, outside the interpreter's prefix) imported by an
   earlier notebook are forgotten so they are imported afresh;
 * ``os.environ``, ``sys.path``, ``sys.argv``, the warnings filters (and their once-only
-  registries), pandas options, numpy error and print options, IPython event callbacks and AST
-  transformers put back; the working directory set to the notebook's.
+  registries), pandas options and numpy error/print options put back; IPython event callbacks
+  and AST transformers registered by notebook or project code removed (those of installed
+  libraries, e.g. matplotlib-inline's figure flush, stay with the library); the working
+  directory set to the notebook's.
 
 What it cannot undo (see :mod:`helpers.engine` for the list): in-place changes to objects other
 than plain containers held by module globals, class attributes, state inside third-party
@@ -62,6 +64,15 @@ def _forgettable(name: str, module, roots: tuple[str, ...]) -> bool:
     if not path or not path.endswith(".py"):
         return False  # built-ins, extension modules, namespace packages: keep
     return not os.path.realpath(path).startswith(roots)
+
+
+def _from_library(obj, roots: tuple[str, ...]) -> bool:
+    """True for a function or class defined by an installed library (its module stays loaded, so
+    what it registered with IPython stays too); False for one defined by a notebook or project
+    code, which a fresh kernel would not have."""
+    name = getattr(obj, "__module__", None) or ""
+    module = sys.modules.get(name)
+    return module is not None and name != "__main__" and not _forgettable(name, module, roots)
 
 
 def _module_state(module) -> dict:
@@ -214,6 +225,12 @@ def warm_up(modules=(), *, font: bool = True) -> None:
         _PRISTINE_NS = {k: v for k, v in shell.user_ns.items() if k not in _CONTROL_NAMES}
     for name in modules:
         importlib.import_module(name)
+    if "matplotlib.pyplot" in sys.modules:
+        # Resolve pyplot's backend now: under ipykernel that loads matplotlib-inline, which turns
+        # interactive mode on and registers its figure flush, as a cold kernel's first pyplot
+        # figure would. Part of the baseline, so pyplot notebooks show their figures as usual.
+        pyplot = sys.modules["matplotlib.pyplot"]
+        getattr(pyplot, "_get_backend_mod", lambda: None)()
     if font:
         _load_font()
     _BASELINE = snapshot()
@@ -274,10 +291,14 @@ def reset(cwd: str) -> None:
     shell = _shell()
     if shell is not None:
         if base["events"] is not None:
-            for key, callbacks in base["events"].items():
-                shell.events.callbacks[key][:] = callbacks
+            for key, callbacks in shell.events.callbacks.items():
+                kept = base["events"].get(key, [])
+                callbacks[:] = [cb for cb in callbacks
+                                if any(cb is k for k in kept) or _from_library(cb, roots)]
         if base["ast"] is not None:
-            shell.ast_transformers[:] = base["ast"]
+            shell.ast_transformers[:] = [t for t in shell.ast_transformers
+                                         if any(t is k for k in base["ast"])
+                                         or _from_library(type(t), roots)]
         shell.reset(new_session=True)  # namespace, Out/_ cache, history, execution_count = 1
         for key, value in _PRISTINE_NS.items():  # what reset drops but a fresh kernel has
             shell.user_ns.setdefault(key, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -81,6 +82,17 @@ def test_plain_papermill_command_line_runs_with_the_warm_engine(tmp_path):
     # 42: the parameter was injected; True: the kit was imported before the notebook ran (warm)
     assert text_of(cells[-1]) == "42 True\n"
     assert [c.execution_count for c in cells] == [1, 2, 3]
+
+
+def test_engine_module_imports_without_papermill_and_papermill_after_it():
+    """papermill loads the engine through its entry point while it is itself being imported:
+    helpers.engine must not import papermill at module level (or that import would fail)."""
+    code = ("import sys, helpers.engine\n"
+            "assert 'papermill' not in sys.modules\n"
+            "import papermill.engines as e\n"
+            "assert e.papermill_engines.get_engine('warm') is helpers.engine.WarmEngine\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 # --------------------------------------------------------------------------- isolation
@@ -242,6 +254,33 @@ def test_report_executed_warm_equals_the_default_engines(tmp_path):
     # render_html gives the markdown cells it converts random cell ids: masked with the time
     ids = re.compile(r"cell-id=[0-9a-f-]+")
     assert ids.sub("", _STAMP.sub("", page_warm)) == ids.sub("", _STAMP.sub("", page_cold))
+
+
+def _run_in_forked_child(nb, out, queue):
+    queue.put(engine.execute_warm(nb, out, {"x": 2}))
+
+
+def test_a_forked_worker_starts_its_own_kernel_and_leaves_the_parents_alone(tmp_path):
+    import multiprocessing
+    nb = write(tmp_path / "pid.py", '# %% tags=["parameters"]\nx = 1\n\n# %%\nimport os\n'
+               'print(os.getpid())\n')
+    engine.execute_warm(nb, tmp_path / "parent1.ipynb", {"x": 2})
+    connection_file = Path(engine._KERNEL.km.connection_file)
+    ctx = multiprocessing.get_context("fork")  # as the runner's process pool on Linux
+    queue = ctx.Queue()
+    child = ctx.Process(target=_run_in_forked_child, args=(nb, tmp_path / "child.ipynb", queue))
+    child.start()
+    assert queue.get(timeout=300) == 1
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    child_pid = text_of(code_cells(tmp_path / "child.ipynb")[-1])
+    with pytest.raises(ProcessLookupError):  # the child shut its own kernel down on exit
+        os.kill(int(child_pid), 0)
+    engine.execute_warm(nb, tmp_path / "parent2.ipynb", {"x": 2})
+    parent1, parent2 = (text_of(code_cells(tmp_path / f"{n}.ipynb")[-1])
+                        for n in ("parent1", "parent2"))
+    assert parent1 == parent2 != child_pid  # the parent's warm kernel survived the child
+    assert connection_file.exists()
 
 
 # --------------------------------------------------------------------------- kernel death

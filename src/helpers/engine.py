@@ -100,7 +100,8 @@ class _Kernel:
 
 
 _KERNEL: _Kernel | None = None
-_EXIT_HOOKED = False
+_INHERITED: list[_Kernel] = []
+_EXIT_HOOKED = 0  # pid of the process that registered the exit hooks
 
 
 def _sync(value):
@@ -116,8 +117,10 @@ def _sync(value):
 
 
 def _hook_exit() -> None:
+    """Shut the kernel down when this process exits (once per process: a forked child clears
+    multiprocessing's finalizers, so it registers its own)."""
     global _EXIT_HOOKED
-    if _EXIT_HOOKED:
+    if _EXIT_HOOKED == os.getpid():
         return
     atexit.register(shutdown_warm_kernel)
     try:  # pool workers leave through multiprocessing, which skips atexit
@@ -125,7 +128,7 @@ def _hook_exit() -> None:
         util.Finalize(None, shutdown_warm_kernel, exitpriority=50)
     except Exception:  # noqa: BLE001
         pass
-    _EXIT_HOOKED = True
+    _EXIT_HOOKED = os.getpid()
 
 
 def _acquire(kernel_name: str, kernel_manager_class=None) -> _Kernel:
@@ -134,7 +137,11 @@ def _acquire(kernel_name: str, kernel_manager_class=None) -> _Kernel:
     global _KERNEL
     k = _KERNEL
     if k is not None and k.pid != os.getpid():
-        _KERNEL = k = None  # inherited through fork: the parent's kernel, leave it alone
+        # inherited through fork: the parent's kernel. Leave it alone, and keep a reference so
+        # the manager is never garbage-collected here (its __del__ would delete the parent's
+        # connection file and close its control socket).
+        _INHERITED.append(k)
+        _KERNEL = k = None
     if k is not None and (k.kernel_name != kernel_name or not k.usable()):
         _discard(k)
         k = None

@@ -347,3 +347,26 @@ def test_timed_out_cell_costs_the_kernel_not_the_next_notebook(tmp_path):
     quick = write(tmp_path / "quick.py", '# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x + 1)\n')
     assert engine.execute_warm(quick, tmp_path / "quick.ipynb", {"x": 41}) == 1
     assert text_of(code_cells(tmp_path / "quick.ipynb")[-1]) == "42\n"
+
+
+def test_a_notebook_that_breaks_the_reset_costs_a_fresh_kernel_not_the_next_report(tmp_path):
+    breaker = write(tmp_path / "breaker.py", '# %% tags=["parameters"]\nx = 1\n\n# %%\n'
+                    'import helpers.warm_kernel as w\nw._BASELINE = None\n')
+    quick = write(tmp_path / "quick.py", '# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x + 1)\n')
+    assert engine.execute_warm(breaker, tmp_path / "breaker.ipynb", {}) == 1
+    assert engine.execute_warm(quick, tmp_path / "quick.ipynb", {"x": 41}) == 2
+    assert text_of(code_cells(tmp_path / "quick.ipynb")[-1]) == "42\n"
+
+
+def test_a_warm_up_that_cannot_import_names_the_error(tmp_path):
+    import papermill
+    engine.shutdown_warm_kernel()  # a fresh kernel: its warm-up runs in this test
+    nb = runner.load_template(write(tmp_path / "quick.py",
+                                    '# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x)\n'))
+    with pytest.raises(engine.WarmKernelError) as err:
+        papermill.execute_notebook(nb, str(tmp_path / "out.ipynb"), engine_name="warm",
+                                   kernel_name="python3", progress_bar=False,
+                                   warm_imports=["no_such_module_for_the_kit"])
+    assert str(err.value) == ("the warm kernel could not warm up: ModuleNotFoundError: "
+                              "No module named 'no_such_module_for_the_kit'")
+    assert engine.WarmEngine.last_attempts == 1 and not engine.warm_kernel_running()

@@ -37,6 +37,9 @@ Failures
   is discarded, a fresh one started and warmed, and the notebook run again from the start, up
   to ``retries`` times (default once); :attr:`WarmEngine.last_attempts` says how many runs it
   took. A second death raises nbclient's DeadKernelError, as a cold run would.
+* A reset that fails in a kernel that ran earlier notebooks (one of them broke the kernel's
+  state): a fresh kernel, as for a death. A warm-up that fails in a fresh kernel (e.g. the kit
+  is not importable there) raises WarmKernelError naming the error; no retry.
 * Anything else that escapes a run (a cell timeout, an interrupt): the kernel is killed (it may
   still be busy) and the next notebook gets a fresh one.
 * The kernel is shut down when the process exits (``atexit`` and multiprocessing finalizers);
@@ -78,7 +81,12 @@ CONTROL_TIMEOUT = 300
 
 
 class WarmKernelError(KitError):
-    """The warm kernel could not be prepared (its warm-up or reset failed)."""
+    """The warm kernel could not be prepared (its warm-up or reset failed). ``used`` says whether
+    it had run notebooks before (then a fresh kernel may well succeed, and is tried)."""
+
+    def __init__(self, message: str, used: bool = False):
+        super().__init__(message)
+        self.used = used
 
 
 @dataclass
@@ -89,6 +97,7 @@ class _Kernel:
     kernel_name: str
     pid: int  # the process that owns it (a forked child must not reuse its parent's kernel)
     warmed: bool = False
+    runs: int = 0  # notebooks started in it
 
     def usable(self) -> bool:
         if not self.km.has_kernel:
@@ -159,7 +168,8 @@ def _discard(k: _Kernel) -> None:
     global _KERNEL
     if _KERNEL is k:
         _KERNEL = None
-    if k.pid != os.getpid():
+    if k.pid != os.getpid():  # the parent's (see _acquire): not ours to kill or collect
+        _INHERITED.append(k)
         return
     try:
         if k.km.has_kernel:
@@ -190,7 +200,7 @@ def _kernel_lost(exc: BaseException, k: _Kernel) -> bool:
 
     from .runner import is_kernel_start_error
     if isinstance(exc, WarmKernelError):
-        return False
+        return exc.used  # a reset that fails after earlier notebooks: try a fresh kernel
     return isinstance(exc, DeadKernelError) or is_kernel_start_error(exc) or not k.usable()
 
 
@@ -233,6 +243,7 @@ def _client_class():
                 self.warm.warmed = True
             self.control("import helpers.warm_kernel as _hwk\n"
                          f"_hwk.reset({os.getcwd()!r})\n", "reset")
+            self.warm.runs += 1
 
         async def async_control(self, code: str, what: str) -> None:
             """Run ``code`` silently (no output, no history, execution count unchanged) and
@@ -246,14 +257,16 @@ def _client_class():
                     await self._async_check_alive()
                     if monotonic() > deadline:
                         raise WarmKernelError(f"the warm kernel did not {what} within "
-                                              f"{CONTROL_TIMEOUT} s") from None
+                                              f"{CONTROL_TIMEOUT} s",
+                                              used=self.warm.runs > 0) from None
                     continue
                 if msg["parent_header"].get("msg_id") == msg_id:
                     break
             content = msg["content"]
             if content.get("status") != "ok":
                 raise WarmKernelError(f"the warm kernel could not {what}: "
-                                      f"{content.get('ename')}: {content.get('evalue')}")
+                                      f"{content.get('ename')}: {content.get('evalue')}",
+                                      used=self.warm.runs > 0)
 
         control = run_sync(async_control)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 
 import numpy as np
 import pandas as pd
@@ -119,7 +120,16 @@ def test_kit_root_has_a_table_newer_than_its_inputs(tmp_path):
     manifest = json.loads((clean / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["synthetic"] is True and manifest["districts"] == 5
     assert manifest["data_version"] == made.data_version
-    inputs = [*(tmp_path / "data" / "raw").iterdir(), *(tmp_path / "data" / "catalogue").iterdir()]
+    registry = sorted((tmp_path / "data" / "districts").glob("*.toml"))
+    assert [p.stem for p in registry] == ["syn001", "syn002", "syn003", "syn004", "syn005"]
+    entry = tomllib.loads(registry[4].read_text(encoding="utf-8"))
+    assert entry["slug"] == "syn005" and entry["name"] == "合成区005" and entry["order"] == 5
+    beilun = DISTRICTS["beilun"]
+    assert (entry["city"], entry["base_year"], entry["end_year"]) == \
+        (beilun.city, beilun.base_year, beilun.end_year)
+    assert "SYNTHETIC" in entry["plan_title"]
+    inputs = [*(tmp_path / "data" / "raw").iterdir(), *(tmp_path / "data" / "catalogue").iterdir(),
+              *registry]
     assert inputs and all(p.stat().st_mtime <= made.table.stat().st_mtime for p in inputs)
 
 
@@ -136,3 +146,30 @@ def test_bad_requests_are_refused_with_a_message(capsys, tmp_path, hundred):
     with pytest.raises(KitError, match="synthetic table fails the indicator schema") as err:
         validate_synthetic(broken, districts)
     assert "unit" in str(err.value) and "斤" in str(err.value)
+
+
+def test_registry_file_carries_the_sources_milestones_and_pledges(monkeypatch):
+    """For a registry whose districts have milestone years and pledge sets (read from
+    data/districts/ files), the synthetic district's file copies them: same indicator ids."""
+    import dataclasses
+
+    import helpers.bench_synthetic as bs
+
+    @dataclasses.dataclass(frozen=True)
+    class WithPledges:
+        slug: str = "beilun"
+        name: str = "北仑区"
+        city: str = "宁波市"
+        base_year: int = 2020
+        end_year: int = 2025
+        milestone_years: tuple = (2023,)
+        pledges: dict = dataclasses.field(default_factory=lambda: {
+            "four_doublings": {"label": "四倍增", "kind": "doubling",
+                               "indicator_ids": ("tax_per_mu", "rd_investment")}})
+
+    monkeypatch.setattr(bs, "DISTRICTS", {**DISTRICTS, "beilun": WithPledges()})
+    d = synthetic_districts(1)[0]
+    entry = tomllib.loads(bs.registry_toml(d, 1))
+    assert entry["milestone_years"] == [2023]
+    assert entry["pledges"]["four_doublings"] == {"label": "四倍增", "kind": "doubling",
+                                                  "indicator_ids": ["tax_per_mu", "rd_investment"]}

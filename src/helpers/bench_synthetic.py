@@ -21,7 +21,8 @@ district is kept (same indicators, years, roles, sections, source places), with:
 :func:`write_synthetic` writes ``indicators.csv`` (the clean table's format) and
 ``districts.csv`` (slug, name, city, base_year, end_year, plan_title, source) into a folder;
 :func:`write_synthetic_root` writes a whole kit root (``data/clean`` with a manifest,
-``data/catalogue`` and ``data/raw`` copied) for ``DISTRICT_KIT_ROOT``. The kit's schema only
+``data/districts/<slug>.toml`` registry files, ``data/catalogue`` and ``data/raw`` copied) for
+``DISTRICT_KIT_ROOT``. The kit's schema only
 admits registered districts, so :func:`synthetic_schema` is the indicator schema with the
 district checks widened to the synthetic ones (every other check unchanged).
 """
@@ -171,12 +172,13 @@ def synthetic_table(n: int, *, seed: int = 0, spread: float = DEFAULT_SPREAD,
 def synthetic_schema(districts: list[SyntheticDistrict]):
     """The indicator schema with ``district``/``district_name`` checked against ``districts``
     instead of the registry; every other column check, the strictness and the unique key kept."""
+    from . import schema
+    if hasattr(schema, "indicator_schema"):  # the schema is built per registry
+        return schema.indicator_schema({d.slug: d for d in districts})
     import pandera.pandas as pa
-
-    from .schema import INDICATOR_SCHEMA
     slugs = [d.slug for d in districts]
     names = [d.name for d in districts]
-    return INDICATOR_SCHEMA.update_columns({
+    return schema.INDICATOR_SCHEMA.update_columns({
         "district": {"checks": [pa.Check.str_length(min_value=1), pa.Check.isin(slugs)]},
         "district_name": {"checks": [pa.Check.str_length(min_value=1), pa.Check.isin(names)]},
     })
@@ -222,17 +224,47 @@ def write_synthetic(folder: str | Path, n: int, *, seed: int = 0,
                         "SYNTHETIC-" + hashlib.sha256(data).hexdigest()[:12])
 
 
+def _toml_value(value) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(int(value))
+
+
+def registry_toml(d: SyntheticDistrict, order: int) -> str:
+    """A ``data/districts/<slug>.toml`` for a synthetic district: name, city, plan period and
+    title, and the source district's milestone years and pledge sets (same indicator ids);
+    no documents (its rows come from the synthetic table, not from a build)."""
+    src = DISTRICTS[d.source]
+    lines = [f"# SYNTHETIC district for the scale benchmark, cloned from {d.source}: not a real plan",
+             *(f"{key} = {_toml_value(getattr(d, key))}"
+               for key in ("slug", "name", "city", "plan_title", "base_year", "end_year")),
+             f"order = {order}"]
+    if getattr(src, "milestone_years", None):
+        lines.append(f"milestone_years = {_toml_value(src.milestone_years)}")
+    for key, pledge in (getattr(src, "pledges", None) or {}).items():
+        lines += ["", f"[pledges.{key}]", f"label = {_toml_value(pledge.get('label', ''))}",
+                  f"kind = {_toml_value(pledge['kind'])}",
+                  f"indicator_ids = {_toml_value(list(pledge['indicator_ids']))}"]
+    return "\n".join(lines) + "\n"
+
+
 def write_synthetic_root(root: str | Path, n: int, *, seed: int = 0,
                          spread: float = DEFAULT_SPREAD) -> SyntheticSet:
     """A kit root for ``DISTRICT_KIT_ROOT``: ``data/raw`` and ``data/catalogue`` copied (times
-    kept), then ``data/clean/indicators.csv``, ``districts.csv`` and ``manifest.json`` written
-    after them (so the table is newer than its inputs and nothing is rebuilt over it)."""
+    kept), a registry file per synthetic district in ``data/districts/`` (for a kit that reads
+    its districts from there), then ``data/clean/indicators.csv``, ``districts.csv`` and
+    ``manifest.json`` written last (so the table is newer than every input and nothing is
+    rebuilt over it)."""
     from . import paths
     from .files import atomic_write
     root = Path(root)
     for sub in ("raw", "catalogue"):
         shutil.copytree(paths.ROOT / "data" / sub, root / "data" / sub, copy_function=shutil.copy2,
                         dirs_exist_ok=True)
+    for k, d in enumerate(synthetic_districts(n), start=1):
+        atomic_write(root / "data" / "districts" / f"{d.slug}.toml", registry_toml(d, k))
     clean = root / "data" / "clean"
     made = write_synthetic(clean, n, seed=seed, spread=spread)
     manifest = {"table": "indicators.csv", "synthetic": True, "seed": seed, "districts": n,

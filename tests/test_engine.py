@@ -113,6 +113,8 @@ leaked_variable = "notebook 1"
 load_indicators("beilun")  # fills helpers.data's table cache and the catalogue caches
 report.title_html = lambda *a, **k: "leaked"  # rebinds a module global of the kit
 plotting.COLOURS["target"] = "#000000"  # changes a module-level dict of the kit in place
+from helpers.districts import DISTRICTS
+DISTRICTS["zzfake"] = DISTRICTS["beilun"]  # registers a district for this process only
 localmod.STATE.append("notebook 1")  # state of a project module next to the notebook
 matplotlib.rcParams["lines.linewidth"] = 9.0
 matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
@@ -158,6 +160,7 @@ state = {
     "leaked_variable": "leaked_variable" in globals(),
     "title_html": report.title_html.__name__,
     "colour": plotting.COLOURS["target"],
+    "registered": "zzfake" in sys.modules["helpers.districts"].DISTRICTS,
     "table_cache": len(helpers.data._CACHE),
     "catalogue_cache": sys.modules["helpers.catalogue"]._load_catalogue.cache_info().currsize,
     "localmod": list(localmod.STATE),
@@ -216,7 +219,7 @@ def test_nothing_leaks_from_one_notebook_into_the_next(tmp_path):
     state = ast.literal_eval(text_of(warm[3]))
     assert state["leaked_variable"] is False
     assert state["title_html"] == "title_html"
-    assert state["colour"] == "#0072B2"
+    assert state["colour"] == "#0072B2" and state["registered"] is False
     assert state["table_cache"] == 0 and state["catalogue_cache"] == 0
     assert state["localmod"] == []
     assert state["linewidth"] == 1.5 and state["sans"][0] == "DejaVu Sans"
@@ -370,3 +373,54 @@ def test_a_warm_up_that_cannot_import_names_the_error(tmp_path):
     assert str(err.value) == ("the warm kernel could not warm up: ModuleNotFoundError: "
                               "No module named 'no_such_module_for_the_kit'")
     assert engine.WarmEngine.last_attempts == 1 and not engine.warm_kernel_running()
+
+
+# --------------------------------------------------------------------------- kernel side, in-process
+
+def test_kit_module_state_is_restored_in_place(monkeypatch):
+    """helpers.warm_kernel's restore, on a stand-in kit module: a rebound or added global, a
+    dict changed in place, the attributes of a kit-defined object (a lazily loaded registry)
+    and a functools cache all come back to the snapshot, keeping the objects' identity."""
+    import functools
+    import types
+
+    from helpers import warm_kernel as wk
+    mod = types.ModuleType("helpers._probe_state")
+    Registry = type("Registry", (), {"__module__": mod.__name__})
+    reg = Registry()
+    reg._data = None
+    labels = {"a": "甲"}
+
+    @functools.lru_cache
+    def cached(x):
+        return x
+    cached.__module__ = mod.__name__
+    mod.REG, mod.LABELS, mod.LIMIT, mod.cached = reg, labels, 3, cached
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    state = wk._module_state(mod)
+
+    reg._data = {"syn001": "合成区001"}
+    labels["b"] = "乙"
+    mod.LIMIT, mod.EXTRA = 4, "new"
+    cached(1)
+    wk._restore_module(mod, state)
+    assert mod.REG is reg and reg._data is None
+    assert mod.LABELS is labels and labels == {"a": "甲"}
+    assert mod.LIMIT == 3 and not hasattr(mod, "EXTRA")
+    assert cached.cache_info().currsize == 0
+
+
+def test_only_kit_and_project_modules_are_forgotten(tmp_path):
+    import types
+
+    import numpy
+
+    import helpers.report
+    from helpers import warm_kernel as wk
+    roots = wk._installed_roots()
+    project = types.ModuleType("localmod")
+    project.__file__ = str(tmp_path / "localmod.py")
+    assert wk._forgettable("localmod", project, roots)
+    assert wk._forgettable("helpers.report", helpers.report, roots)
+    assert not wk._forgettable("numpy", numpy, roots)  # installed: kept (may hold C state)
+    assert not wk._forgettable("sys", sys, roots)

@@ -75,17 +75,34 @@ def _from_library(obj, roots: tuple[str, ...]) -> bool:
     return module is not None and name != "__main__" and not _forgettable(name, module, roots)
 
 
+def _kit_instance(value) -> bool:
+    """An instance of a class defined in a watched module (e.g. a lazily loaded registry)."""
+    cls = type(value)
+    return _watched(getattr(cls, "__module__", "") or "") and hasattr(value, "__dict__") \
+        and not isinstance(value, type)
+
+
 def _module_state(module) -> dict:
-    """Shallow copy of a module's globals plus deep copies of its plain containers."""
+    """Shallow copy of a module's globals, plus deep copies of its plain containers and of the
+    attributes of kit-defined objects it holds."""
     names = dict(vars(module))
-    containers = {}
+    containers, instances = {}, {}
     for key, value in names.items():
-        if type(value) in (dict, list, set):
-            try:
+        try:
+            if type(value) in (dict, list, set):
                 containers[key] = copy.deepcopy(value)
-            except Exception:  # noqa: BLE001 — not copyable: only the binding is restored
-                pass
-    return {"names": names, "containers": containers}
+            elif _kit_instance(value):
+                instances[key] = copy.deepcopy(vars(value))
+        except Exception:  # noqa: BLE001 — not copyable: only the binding is restored
+            pass
+    return {"names": names, "containers": containers, "instances": instances}
+
+
+def _differs(current, saved) -> bool:
+    try:
+        return bool(current != saved)
+    except Exception:  # noqa: BLE001 — e.g. DataFrames inside: cannot compare, so restore
+        return True
 
 
 def _restore_module(module, state: dict) -> None:
@@ -98,18 +115,17 @@ def _restore_module(module, state: dict) -> None:
             ns[key] = value
     for key, saved in state["containers"].items():
         current = names[key]
-        try:
-            changed = bool(current != saved)
-        except Exception:  # noqa: BLE001 — e.g. DataFrames inside: cannot compare, restore
-            changed = True
-        if changed:
+        if _differs(current, saved):
             current.clear()
-            if isinstance(current, dict):
-                current.update(copy.deepcopy(saved))
-            elif isinstance(current, list):
+            if isinstance(current, list):
                 current.extend(copy.deepcopy(saved))
             else:
                 current.update(copy.deepcopy(saved))
+    for key, saved in state["instances"].items():
+        attrs = vars(names[key])
+        if _differs(attrs, saved):
+            attrs.clear()
+            attrs.update(copy.deepcopy(saved))
     for value in names.values():
         if callable(value) and hasattr(value, "cache_clear") and \
                 _watched(getattr(value, "__module__", "") or ""):

@@ -48,17 +48,25 @@ Failures
 Limits
 ======
 
-The reset restores rebinding of any module global of the kit, plain dicts/lists/sets held by
-kit modules, and the process-wide settings listed above. It does not undo in-place changes to
-other objects (a DataFrame held by a module, a class attribute), state inside a third-party
-module a notebook imported for the first time, a matplotlib backend switched by a notebook, ``%config`` changes, threads or files left
-behind, or fonts a notebook registered. The kernel's environment variables are the parent's at
-the time the kernel started. pyplot is imported and its (inline) backend activated at warm-up,
-so pyplot figures display as in a cold kernel; a notebook that never touches pyplot therefore
-sees ``matplotlib.is_interactive()`` True where a cold kernel says False. Module-level state of the kit computed at import (e.g. the
-district registry) is that of the warm-up time, so a worker that outlives a data change must be
-restarted (the runner's pool lives for one batch). The kernel's stderr goes to the log of the
-run that started it.
+The reset restores rebinding of any module global of the kit, plain dicts/lists/sets and
+kit-defined objects (their attributes) held by kit modules, and the process-wide settings listed
+above. It does not undo in-place changes to other objects (a DataFrame held by a module, a class
+attribute), state inside a third-party module a notebook imported for the first time, a
+matplotlib backend switched by a notebook, ``%config`` changes, threads or files left behind, or
+fonts a notebook registered. IPython's history session number grows by one per notebook.
+
+* pyplot is imported and its (inline) backend activated at warm-up, so pyplot figures display as
+  in a cold kernel; a notebook that never touches pyplot therefore sees
+  ``matplotlib.is_interactive()`` True where a cold kernel says False, and ``sys.modules`` holds
+  the warm-up's modules before the notebook imports them.
+* The kernel's environment variables are the parent's when the kernel started. Module-level
+  state the kit computes at import is that of the warm-up; module caches and lazily loaded
+  registries are reset, so they are read again by each notebook, as in a cold kernel.
+* The kernel's stderr (ipykernel's own messages, not the cells' output) goes to the log of the
+  run that started it.
+* ``helpers.engine`` is loaded by papermill's entry point whenever papermill is imported in this
+  environment, which imports the ``helpers`` package (pandas, pandera); an import error in the
+  kit would then surface as a failing ``import papermill``.
 """
 from __future__ import annotations
 

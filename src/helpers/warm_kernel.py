@@ -12,7 +12,8 @@ started kernel that had just done the same imports would see:
 * open pyplot figures closed; matplotlib ``rcParams`` restored (the font stays registered with
   the font manager, as it would be after the first chart of a cold kernel);
 * module globals of the kit (``helpers.*``) rebound to their baseline objects, baseline
-  dicts/lists/sets restored in place, ``functools`` caches of kit functions cleared; modules of
+  dicts/lists/sets and the attributes of kit-defined objects they hold (e.g. a lazily loaded
+  district registry) restored in place, ``functools`` caches of kit functions cleared; modules of
   the kit or of a project folder (pure Python, outside the interpreter's prefix) imported by an
   earlier notebook are forgotten so they are imported afresh;
 * ``os.environ``, ``sys.path``, ``sys.argv``, the warnings filters (and their once-only
@@ -21,9 +22,13 @@ started kernel that had just done the same imports would see:
   libraries, e.g. matplotlib-inline's figure flush, stay with the library); the working
   directory set to the notebook's.
 
-What it cannot undo (see :mod:`helpers.engine` for the list): in-place changes to objects other
-than plain containers held by module globals, class attributes, state inside third-party
-modules that a notebook imported for the first time, threads or files a notebook left behind.
+The warm-up also imports pyplot and resolves its backend (matplotlib-inline under ipykernel),
+so interactive mode and the inline figure flush are part of the baseline: pyplot figures show
+as in a cold kernel.
+
+What it cannot undo (see :mod:`helpers.engine` for the list): in-place changes to other objects
+(a DataFrame held by a module, a class attribute), state inside third-party modules that a
+notebook imported for the first time, threads or files a notebook left behind.
 
 Only the standard library is imported at module level: importing this module must not change
 what the kernel has loaded.

@@ -481,11 +481,12 @@ def list_districts() -> int:
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["district"]] = counts.get(r["district"], 0) + 1
+    from .formatting import pad
     width = max([4, *(len(s) for s in registry)])
-    print(f"{'slug':<{width}}  {'name':<6} {'city':<5} {'period':<9} {'rows':>5}  inputs")
+    print(f"{'slug':<{width}}  {pad('name', 8)} {pad('city', 8)} {'period':<9} {'rows':>5}  inputs")
     for slug, d in registry.items():
         files = [x.file for x in (*d.documents, *d.extractions, *d.entries)]
-        print(f"{slug:<{width}}  {d.name:<6} {d.city or '—':<5} {d.base_year}–{d.end_year} "
+        print(f"{slug:<{width}}  {pad(d.name, 8)} {pad(d.city or '—', 8)} {d.base_year}–{d.end_year} "
               f"{counts.get(slug, 0):>5}  {', '.join(files)}")
     if problems:
         print(f"({len(problems)} problems; run `python -m helpers.district check`)")

@@ -66,3 +66,16 @@ def stat_text(statistic: str, value: float, unit: str) -> str:
     if statistic == "avg_flow":
         return f"年均{format_value(value, unit, 2)}"
     raise ValueError(f"unknown statistic {statistic!r}")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters count 2,
+    combining marks 0, everything else 1."""
+    import unicodedata
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (see display_width)."""
+    return str(text) + " " * max(0, width - display_width(text))

@@ -74,6 +74,7 @@ from . import paths
 from .districts import DISTRICTS, resolve_district
 from .errors import KitError, UnknownDistrictError
 from .files import atomic_write
+from .formatting import display_width, pad
 from .pages import HIDDEN_CELL_TAGS, headline_of, label_table  # noqa: F401 (HIDDEN_CELL_TAGS: API)
 
 #: The report template (jupytext percent script with a ``parameters`` cell).
@@ -906,19 +907,6 @@ def build_parser() -> argparse.ArgumentParser:
                         "unsd (UNSD projection share)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return p
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: East Asian wide and fullwidth characters count 2,
-    combining marks 0, everything else 1."""
-    import unicodedata
-    return sum(0 if unicodedata.combining(ch) else
-               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` terminal columns (see display_width)."""
-    return str(text) + " " * max(0, width - display_width(text))
 
 
 def summary_lines(results: list[RunResult], output_dir: Path, wall: float) -> list[str]:

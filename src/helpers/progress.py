@@ -357,9 +357,9 @@ def actual_series(actuals_df: pd.DataFrame | None) -> dict[tuple[str, str], list
     has = set(acts.columns)
     for row in acts.to_dict("records"):
         where = f"{row.get('source_file', '')} 第{row.get('source_line', '')}行"
+        # the reader sees the source (title, publisher, URL, date, place) and its file line;
+        # the row's note is the entering researcher's remark and stays in the CSV
         src = f"{row.get('quote', '')}（{where}）"
-        if row.get("note"):
-            src += f"［{row['note']}］"
         form = str(row["form"]) if "form" in has and row["form"] else "level"
         out.setdefault((row["district"], row["indicator_id"]), []).append(Actual(
             float(row["value"]), src, int(row["year"]), form,

@@ -23,6 +23,8 @@ from .districts import District, resolve_district
 from .errors import AnalysisError
 from .formatting import format_number, format_pct, format_value, is_missing, stat_text
 from .values import name_without_unit
+from .parsing.curated import is_drafted
+from .parsing.entries import ENTRIES_NOTE, entry_sources, is_entry
 
 from .pages import label_table
 
@@ -419,8 +421,15 @@ def headline_facts(rep: DistrictReport) -> list[str]:
     elif n_table == 0:
         facts = [f"量化指标 {n_text} 项，均见于正文（方案无指标表）"]
     else:
-        facts = [f"量化指标 {n_table} 项（表格所列）"
+        entered = set(rep.plan.loc[is_entry(rep.plan), "indicator_id"])
+        n_entered = sum(1 for i in rep.series_ids if i in entered)
+        where = "（表格所列）" if n_entered == 0 else \
+            f"（{ENTRIES_NOTE}）" if n_entered == n_table else f"（其中 {n_entered} 项{ENTRIES_NOTE}）"
+        facts = [f"量化指标 {n_table} 项{where}"
                  + (f"，另有 {n_text} 项仅见于正文" if n_text else "")]
+    drafted = rep.plan[is_drafted(rep.plan)]
+    if len(drafted):
+        facts.append(f"其中 {len(drafted)} 个数值由程序从正文起草、尚未人工复核（见数据说明）")
     facts += pledge_facts(rep)
     top = steepest_growth(rep)
     if top is not None:
@@ -607,8 +616,13 @@ def indicator_table_html(rep: DistrictReport) -> str:
     if (t["牵头单位"] == "—").all():
         t = t.drop(columns=["牵头单位"])  # the plan names no agencies (Zhenhai's tables)
     numeric = ["基期值", *[c for c in t.columns if c.endswith("年") and c[:4].isdigit()], "隐含年均变化"]
-    return html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"],
-                      raw=["进展状态", "基期值", "隐含年均变化"], nowrap=["测算口径", "进展状态"]) + left
+    entered = rep.plan[is_entry(rep.plan)]
+    entered_note = (note_html(f"本表 {entered['indicator_id'].nunique()} 项指标的数值{ENTRIES_NOTE}"
+                              "（方案原文未存档为文本，来源网页见文末数据说明）。")
+                    if len(entered) else "")
+    return entered_note + html_table(t, group="类别", numeric=numeric, wrap=["指标", "牵头单位"],
+                                     raw=["进展状态", "基期值", "隐含年均变化"],
+                                     nowrap=["测算口径", "进展状态"]) + left
 
 
 # --------------------------------------------------------------------------- charts
@@ -1289,7 +1303,8 @@ def narrative_html(rep: DistrictReport) -> str:
     """The narrative targets table with a count line, or a note that the plan prints none."""
     t = narrative_table(rep)
     if len(t) == 0:
-        return note_html("本区方案的量化目标全部印在表格（任务清单）中，正文没有另列数值。")
+        where = "、".join(dict.fromkeys(rep.plan["section"].astype(str))) or "表格"
+        return note_html(f"正文没有另列数值：本区的量化目标均来自{where}。")
     keys = [narrative_agreement(rep, r)[0] for _, r in narrative_rows(rep).iterrows()]
     from collections import Counter
     c = Counter(keys)
@@ -1316,22 +1331,39 @@ def data_notes(rep: DistrictReport, data_version: str) -> list[tuple[str, str]]:
     plan = rep.plan
     for f, grp in plan.groupby("source_file", sort=False):
         sections = "、".join(dict.fromkeys(grp["section"].astype(str)))
-        notes.append(("来源", f"{f}：{len(grp)} 个数值（{sections}），每个数值附原文引文"))
-    if "review" in plan.columns:
-        drafted = plan[plan["review"].astype(str) == "drafted"]
-        if len(drafted):
-            names = "、".join(dict.fromkeys(drafted["indicator"].astype(str)))
-            notes.append(("待复核", f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核：{names}"))
-    if "source_url" in plan.columns:
-        entered = plan[plan["source_url"].fillna("").astype(str) != ""]
-        for (title, url), grp in entered.groupby(
-                [entered.get("source_title", pd.Series("", index=entered.index)).fillna(""),
-                 entered["source_url"]], sort=False):
-            notes.append(("网页录入", f"{len(grp)} 个数值录自网页 {title} {url}".strip()))
+        how = "每个数值附来源网页及其位置" if is_entry(grp).all() else "每个数值附原文引文"
+        notes.append(("来源", f"{f}：{len(grp)} 个数值（{sections}），{how}"))
+    drafted = plan[is_drafted(plan)]
+    if len(drafted):
+        names = "、".join(dict.fromkeys(drafted["indicator"].astype(str)))
+        notes.append(("待复核", f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核：{names}"))
+    for text in entry_source_notes(plan):
+        notes.append(("网页录入", text))
     for text in cleaning_notes(rep):
         notes.append(("读法", text))
     notes.append(("数据版本", f"{data_version}（指标数据表的校验值：两份报告此值相同，所用数据即相同）"))
     return notes
+
+
+def entry_source_notes(plan: pd.DataFrame) -> list[str]:
+    """One sentence per source page of the values entered from a web page or scan (section
+    网页录入): how many values, the document's title, 文号 and date where printed, the URL (and
+    whether it is a repost), each marked 据原文录入，未与原文逐字核对."""
+    entered = plan[is_entry(plan)]
+    out = []
+    for f, grp in entered.groupby("source_file", sort=False):
+        sources = entry_sources(str(f))
+        by_page: dict[tuple, int] = {}
+        for line in grp["source_line"].astype(int):
+            src = sources[line]
+            key = (src["source_title"], src["source_doc_no"], src["source_date"], src["source_url"],
+                   src["mirror"])
+            by_page[key] = by_page.get(key, 0) + 1
+        for (title, doc_no, date, url, mirror), n in by_page.items():
+            meta = "，".join(x for x in (doc_no, date) if x)
+            out.append(f"{n} 个数值{ENTRIES_NOTE}：{title}" + (f"（{meta}）" if meta else "")
+                       + f"，{url}" + ("（转载页）" if mirror == "mirror" else ""))
+    return out
 
 
 def data_notes_html(rep: DistrictReport, data_version: str) -> str:

@@ -133,6 +133,15 @@ def read_entries_checked(path: Path, district) -> tuple[list[dict], list[KitErro
     return rows, problems
 
 
+def entry_sources(source_file: str, raw_dir: Path | None = None) -> dict[int, dict[str, str]]:
+    """line → the source columns (source_title, source_doc_no, source_date, source_url,
+    source_place, mirror) of every row of an entries file in data/raw/, read once."""
+    from .. import paths
+    path = Path(raw_dir or paths.RAW_DIR) / source_file
+    return {row["_line"]: {k: row[k] for k in ENTRIES_COLUMNS if k.startswith("source_") or k == "mirror"}
+            for row in read_csv_rows(path, ENTRIES_COLUMNS)}
+
+
 def source_of_entry(source_file: str, source_line: int, raw_dir: Path | None = None) -> dict[str, str]:
     """The source columns (source_title, source_doc_no, source_date, source_url, source_place,
     mirror) of the entries row at ``source_line`` of ``source_file`` in data/raw/."""

@@ -61,14 +61,17 @@ STATUS_ZH = {"passed": "通过", "finding": "发现问题"}
 SEVERITIES = ("high", "medium", "low", "none")
 #: Words that make a printed number a lower bound.
 BOUND_WORDS = ("以上", "不少于", "不低于", "突破", "超过", "至少")
-#: Links a generic rule cannot resolve (several candidates share the concept), keyed by
-#: (district, indicator_id), with the reason in the comment.
-LINKS: dict[tuple[str, str], str] = {
-    # 新增主导或参与制（修）订国际、国家标准45项 ↔ 制（修）订国际、国家标准 (running total)
-    ("yinzhou", "standards_revised_new_cumulative"): "standards_national_international_stock",
-    # 平均每年新增供地开工建设或新增改造提升小微工业园 2 个 ↔ Annex 2 累计新增供地开工建设…小微工业园
-    ("beilun", "small_micro_parks_per_year"): "small_micro_parks_built_new_cumulative",
-}
+
+
+def audit_link(slug: str, indicator_id: str) -> str | None:
+    """The series an indicator is checked against where the generic rules cannot tell
+    (several candidates share the concept): the district's ``audit_links`` in
+    data/districts/<slug>.toml, with the reason beside it there; None when none is declared."""
+    from .districts import DISTRICTS
+    d = DISTRICTS.get(slug)
+    return d.audit_links.get(indicator_id) if d is not None else None
+
+
 GEOMETRIC = ("level", "index", "stock")
 #: Words that say how a count is taken (per year, running total, new since the base), not what
 #: is counted: set aside when two names are compared (longest first).
@@ -290,14 +293,14 @@ def _addition(points: dict[int, float], measure: str, base_year: int):
 
 def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
     """A narrative per-year flow (``*_per_year``) against the average yearly addition of the
-    matching table cumulative/stock series (LINKS, or the one table series named stem*_cumulative)."""
+    matching table cumulative/stock series (audit_link, or the one table series named stem*_cumulative)."""
     out = []
     base_year = resolve_district(slug).base_year
     d = DistrictRows(df, slug)
     for fid, narr in d.narrative.items():
         if not fid.endswith("_per_year") or d.measure[fid] != "flow":
             continue
-        target = LINKS.get((slug, fid))
+        target = audit_link(slug, fid)
         if target is None:
             stem = fid[: -len("_per_year")]
             cands = [i for i in d.table if i.startswith(stem) and i.endswith("_cumulative")
@@ -334,8 +337,8 @@ def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
 
 
 def _stock_for(slug: str, new_id: str, unit: str, candidates: list[str]) -> str | None:
-    if (slug, new_id) in LINKS:
-        return LINKS[(slug, new_id)]
+    if audit_link(slug, new_id):
+        return audit_link(slug, new_id)
     concept = catalogue_entry(new_id).get("concept")
     same = [i for i in candidates if concept and catalogue_entry(i).get("concept") == concept
             and catalogue_entry(i).get("unit") == unit]
@@ -439,10 +442,10 @@ def check_duplicates(df: pd.DataFrame, slug: str) -> list[dict]:
 
 
 def _level_for(slug: str, rate_id: str, measures: dict[str, str]) -> str | None:
-    """The level series a growth-rate id describes: LINKS, else the id without ``_growth``,
+    """The level series a growth-rate id describes: audit_link, else the id without ``_growth``,
     else the only level/index/stock series of the same catalogue concept in the district."""
-    if (slug, rate_id) in LINKS:
-        return LINKS[(slug, rate_id)]
+    if audit_link(slug, rate_id):
+        return audit_link(slug, rate_id)
     stem = rate_id[: -len("_growth")] if rate_id.endswith("_growth") else None
     if stem and measures.get(stem) in GEOMETRIC:
         return stem

@@ -38,7 +38,8 @@ import matplotlib.figure
 
 def floor_notebook_text() -> str:
     """The percent script of the floor notebook: a parameters cell and the report's imports."""
-    return ('# %% tags=["parameters"]\ndistrict = "beilun"\n\n# %%\n' + REPORT_IMPORTS)
+    return (f'# %% tags=["parameters"]\ndistrict = "{next(iter(DISTRICTS))}"\n\n# %%\n'
+            + REPORT_IMPORTS)
 
 
 def time_floor(workdir: Path, runs: int = 2) -> list[float]:
@@ -49,7 +50,7 @@ def time_floor(workdir: Path, runs: int = 2) -> list[float]:
     times = []
     for i in range(runs):
         t0 = time.perf_counter()
-        execute(nb, workdir / f"floor-{i}.ipynb", {"district": "beilun"},
+        execute(nb, workdir / f"floor-{i}.ipynb", {"district": next(iter(DISTRICTS))},
                 log_path=workdir / "floor.kernel.log")
         times.append(time.perf_counter() - t0)
     return times

@@ -268,6 +268,12 @@ def read_inputs(raw_dir: Path, registry: dict[str, District]
                     f"the original, or if the document was legitimately replaced, re-register "
                     f"it with `{REREGISTER.format(slug=d.slug)}`", path))
             documents[reg.file] = RawDocument(path)
+            for key in ("title", "doc_no", "date"):
+                printed = getattr(reg, key)
+                if printed and printed not in documents[reg.file].text:
+                    problems.append(SourceError(
+                        f"{key} {printed!r} (data/districts/{d.slug}.toml) is not printed verbatim "
+                        "in the document: give it as the document prints it, or leave it out", path))
         _tag(problems, start, d.slug)
     for path in sorted(raw_dir.glob("*.txt")):
         if path.name not in owners:

@@ -31,6 +31,11 @@ class Document:
     rows: int = 0  # table rows the build reads from it (curated rows are counted per file)
     sections: tuple[str, ...] = ()  # sections curated rows may name (besides 正文)
     tables: tuple[dict, ...] = field(default=(), hash=False)  # layouts, see helpers.parsing.tables
+    #: provenance as the document prints it (each string must stand verbatim in the text; the
+    #: build checks): its title, 文号 and date — shown in the report's 数据说明
+    title: str = ""
+    doc_no: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,9 @@ class District:
     entries: tuple[RowFile, ...] = ()
     order: int = 1000
     source: str = ""  # the TOML file it was read from
+    #: links the audit's generic rules cannot resolve: indicator_id → the series it is checked
+    #: against (several candidates share the concept); the reason stands in the TOML
+    audit_links: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def full_name(self) -> str:
@@ -128,13 +136,15 @@ def read_district(path: Path) -> District:
         documents.append(Document(
             file=_need(doc, "file", str, path), sha256=_need(doc, "sha256", str, path),
             rows=doc.get("rows", 0), sections=tuple(doc.get("sections", ())),
-            tables=tuple(doc.get("tables", ()))))
+            tables=tuple(doc.get("tables", ())), title=doc.get("title", ""),
+            doc_no=doc.get("doc_no", ""), date=doc.get("date", "")))
     return District(
         slug=slug, name=_need(data, "name", str, path), city=data.get("city", ""),
         base_year=base, end_year=end, plan_title=data.get("plan_title", ""),
         milestone_years=milestones, pledges=pledges, documents=tuple(documents),
         extractions=_row_files(data, "extractions", path), entries=_row_files(data, "entries", path),
-        order=data.get("order", 1000), source=path.name)
+        order=data.get("order", 1000), source=path.name,
+        audit_links={str(k): str(v) for k, v in data.get("audit_links", {}).items()})
 
 
 def load_districts(directory: Path | None = None) -> dict[str, District]:

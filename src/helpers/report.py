@@ -811,18 +811,21 @@ def pledge_chart(rep: DistrictReport) -> Chart | None:
     d = rep.doubling[rep.doubling["lfl_multiple"].notna()]
     if len(d) == 0:
         return None
-    # drawn where the plan itself pledges 四倍增/五跃升 (a category of its tables); for other
-    # plans the headline's sentence on doubling is enough, a chart of every multiple is noise
-    if not (rep.plan["category"] == "四倍增").any():
+    # drawn where the district declares a doubling pledge (data/districts/<slug>.toml, e.g.
+    # Beilun's 四倍增); for other plans the headline's sentence on doubling is enough, a chart
+    # of every multiple is noise
+    d_label = rep.district.pledge_label("doubling") if rep.district.pledge_ids("doubling") else None
+    if not d_label:
         return None
-    beilun_style = rep.leap is not None and len(rep.leap) and (rep.plan["category"] == "五跃升").any()
-    g1 = "四倍增：期末目标为基期的倍数（同口径）"
+    l_label = rep.district.pledge_label("leap") if rep.district.pledge_ids("leap") else None
+    with_leap = bool(l_label) and rep.leap is not None and len(rep.leap) > 0
+    g1 = f"{d_label}：期末目标为基期的倍数（同口径）"
     rows = [{"group": g1, "label": rep.name_of(r["indicator_id"]), "value": float(r["lfl_multiple"]),
              "text": f"{r['lfl_multiple']:.2f}倍"} for _, r in d.iterrows()]
     ref = {g1: (2.0, "翻一番")}
-    if beilun_style:
+    if with_leap:
         pace = float(rep.doubling["doubling_pace"].iloc[0])
-        g2 = "五跃升：隐含年均增速（%）"
+        g2 = f"{l_label}：隐含年均增速（%）"
         for _, r in rep.leap[rep.leap["implied_annual"].notna()].iterrows():
             inverse = "（按其倒数）" if r["rule"] == "reduction" else ""
             rows.append({"group": g2, "label": rep.name_of(r["indicator_id"]) + inverse,
@@ -1323,11 +1326,10 @@ def data_notes(rep: DistrictReport, data_version: str) -> list[tuple[str, str]]:
     web page, how printed labels were cleaned, and the data version."""
     d = rep.district
     notes = [("方案", f"{d.plan_title}（基期 {d.base_year} 年，目标至 {d.end_year} 年）")]
-    for doc in getattr(d, "documents", None) or ():
-        get = (doc.get if isinstance(doc, dict) else lambda k, _d=doc: getattr(_d, k, None))
-        parts = [str(get(k)) for k in ("title", "doc_no", "date") if get(k)]
-        if parts:
-            notes.append(("文件", "，".join(parts)))
+    for doc in d.documents:
+        printed = [x for x in (doc.title, doc.doc_no, doc.date and f"{doc.date}印发") if x]
+        notes.append(("文件", f"{doc.file}：" + ("，".join(printed) if printed
+                                                 else "原文未印文号与日期")))
     plan = rep.plan
     for f, grp in plan.groupby("source_file", sort=False):
         sections = "、".join(dict.fromkeys(grp["section"].astype(str)))

@@ -48,16 +48,12 @@ from .errors import AnalysisError
 from .growth import cagr, compound_rates
 from .series import (best_series, collapse_printings, district_slugs, is_narrative, is_table,
                      same_value)
+from .pages import label_table
 
 FINDING_COLUMNS = ["district", "indicator_id", "kind", "status", "severity", "year", "detail",
                    "detail_en", "quotes"]
-KIND_ZH = {
-    "narrative_vs_table": "正文与表格", "flow_total": "逐年流量与合计",
-    "flow_vs_cumulative": "每年流量与累计", "new_vs_stock": "新增与存量增量",
-    "falling_series": "累计/存量下降", "duplicate_printing": "重复印刷",
-    "rate_vs_level": "增速与总量目标", "same_name_conflict": "同名不同值",
-}
-STATUS_ZH = {"passed": "通过", "finding": "发现问题"}
+KIND_ZH = label_table("audit_kind")  # labels/zh.toml
+STATUS_ZH = label_table("audit_status")  # labels/zh.toml
 SEVERITIES = ("high", "medium", "low", "none")
 #: Words that make a printed number a lower bound.
 BOUND_WORDS = ("以上", "不少于", "不低于", "突破", "超过", "至少")

@@ -16,6 +16,7 @@ from .catalogue import catalogue_entry, load_catalogue
 from .districts import resolve_district
 from .errors import AnalysisError
 from .series import collapse_series, is_narrative, is_table, plan_groups, table_series
+from .pages import label_table
 
 
 def _finite(x, name: str) -> float:
@@ -68,8 +69,7 @@ RULES: dict[str, tuple[str, str]] = {
 }
 #: Rules whose yearly change is a rate (fraction per year), not an amount.
 RATE_RULES = ("geometric", "reduction", "stated_rate")
-PACE_ZH = {"accelerating": "加速", "decelerating": "减速", "steady": "平稳",
-           "single_segment": "仅一段"}
+PACE_ZH = label_table("growth_pace")  # labels/zh.toml
 
 
 def rule_for(measure: str) -> str:

@@ -21,12 +21,13 @@ from .districts import resolve_district
 from .errors import AnalysisError
 from .growth import RULES, path_value, plan_points, rule_for
 from .series import collapse_series, plan_groups, table_series
+from .pages import label_table
 
 #: A plan's intermediate milestone years are data (``milestone_years`` in
 #: data/districts/<slug>.toml: Beilun 2023, Yinzhou 2023 and 2025, Zhenhai 2023); a district
 #: that lists none uses every intermediate target year.
-STATUS_ZH = {"ahead": "超前", "on_path": "符合路径", "behind": "滞后"}
-LOADING_ZH = {"front-loaded": "前置", "back-loaded": "后置", "balanced": "均衡"}
+STATUS_ZH = label_table("milestone_status")  # labels/zh.toml
+LOADING_ZH = label_table("milestone_loading")  # labels/zh.toml
 FIT_COLUMNS = [
     "district", "indicator_id", "name_zh", "measure", "unit", "direction", "rule", "rule_zh",
     "start_year", "start_value", "start_kind", "end_year", "end_value", "year", "milestone",

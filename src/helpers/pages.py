@@ -47,7 +47,7 @@ def label_table(topic: str) -> dict[str, str]:
     table = labels().get(topic)
     if not isinstance(table, dict):
         raise KitError(f"{LABELS_FILE.name} has no [{topic}] table")
-    return table
+    return dict(table)  # a copy: a caller that edits its labels never changes another's
 
 
 @lru_cache(maxsize=1)

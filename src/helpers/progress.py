@@ -94,12 +94,10 @@ from .data import NARRATIVE_SECTION
 from .districts import DISTRICTS, resolve_district
 from .errors import AnalysisError
 from .growth import cagr, path_value
+from .pages import label_table
 
 #: Status keys in report order, with their Chinese labels.
-STATUS_ZH: dict[str, str] = {
-    "met": "已达标", "on_track": "进度正常", "needs_acceleration": "需加快",
-    "limited": "进展有限", "backwards": "倒退", "not_assessed": "无法评估", "no_data": "无数据",
-}
+STATUS_ZH = label_table("progress_status")  # labels/zh.toml
 STATUSES = tuple(STATUS_ZH)
 #: Method key → name shown in reports.
 METHODS: dict[str, str] = {
@@ -128,7 +126,7 @@ OUTPUT_COLUMNS = [
     "status", "status_zh", "actual_source", "form", "form_zh", "scope", "plan_scope", "excluded",
 ]
 #: Form of a result → Chinese label (helpers.actuals.FORMS).
-FORMS_ZH = {"level": "水平值", "growth_rate": "同比增速", "added_in_year": "当年新增", "share": "占比"}
+FORMS_ZH = label_table("progress_form")  # labels/zh.toml
 
 
 # --------------------------------------------------------------------------- formulas
@@ -640,8 +638,7 @@ def _assess_trend(plan: PlanSeries, acts: dict[int, Actual], method: str, res: R
 
 
 #: How ``_interpolate`` fills a year between two targets, by measure, for the reader.
-INTERPOLATION_ZH = {"level": "几何插值", "stock": "几何插值", "index": "几何插值",
-                    "reduction_rate": "按年均降幅插值"}
+INTERPOLATION_ZH = label_table("progress_interpolation")  # labels/zh.toml
 
 
 def _assess_same_year(plan: PlanSeries, res: Result) -> None:
@@ -1014,9 +1011,7 @@ def assess_series(plan: PlanSeries, acts: list[Actual] | dict[int, Actual], meth
 
 
 #: Target types in Chinese, for the reader.
-MEASURE_ZH = {"level": "水平", "stock": "存量", "index": "指数", "cumulative": "累计",
-              "flow": "年度流量", "growth_rate": "增速", "reduction_rate": "累计降低率",
-              "share": "占比"}
+MEASURE_ZH = label_table("measure")  # labels/zh.toml
 
 
 def _row(plan: PlanSeries, res: Result) -> dict:

@@ -1144,6 +1144,16 @@ def progress_unused_notes(rep: DistrictReport) -> list[str]:
     return notes
 
 
+def actuals_source_text(label: str) -> str:
+    """Where the actuals came from, as a reader would say it (no file paths): the kit's
+    collection of published results, the user's own file, or the file a run was given."""
+    from pathlib import PurePath
+    names = {"published.csv": "公开发布的结果汇编（各值来源见下表）", "actuals.csv": "研究人员录入的实际值"}
+    parts = [names.get(PurePath(p.strip()).name, f"文件 {PurePath(p.strip()).name}")
+             for p in str(label).split("+") if p.strip()]
+    return "与".join(parts)
+
+
 def progress_html(rep: DistrictReport) -> str:
     """Status summary, the per-indicator statuses with the form and source of each actual and
     the actuals not counted, actual rows no indicator uses, and the list of indicators without
@@ -1153,8 +1163,8 @@ def progress_html(rep: DistrictReport) -> str:
     unused = progress_unused_notes(rep)
     unused_html = (note_html("未用于评估的实际值（列出以免遗漏）：" + "；".join(unused)) if unused else "")
     if not has_actuals(rep):
-        where = f"（{rep.actuals_label} 中没有本区的数据）" if rep.actuals_label else \
-            "（data/actuals/published.csv 与 data/actuals/actuals.csv 均未提供）"
+        where = f"（{actuals_source_text(rep.actuals_label)}中没有本区的数据）" if rep.actuals_label \
+            else "（未找到公开发布的结果，也未录入实际值）"
         return (note_html(f"无实际数据{where}：方案文件只有基期与目标，实际完成情况需按统计公报、"
                           "政府工作报告等公开发布的数值录入。以下全部指标状态为“无数据”，不作推测。")
                 + html_table(progress_summary_table(rep), raw=["状态"], numeric=["指标数", "占比"],
@@ -1162,7 +1172,7 @@ def progress_html(rep: DistrictReport) -> str:
     t = progress_table(rep)
     missing = "、".join(rep.name_of(i) if i in rep.catalogue.index else i
                        for i in no_data["indicator_id"].astype(str))
-    return (note_html(f"方法：{METHODS[rep.method]}；实际值文件：{rep.actuals_label}。"
+    return (note_html(f"方法：{METHODS[rep.method]}；实际值来自{actuals_source_text(rep.actuals_label)}。"
                       + RATIO_NOTE[rep.method] + FORMS_NOTE)
             + html_table(progress_summary_table(rep), raw=["状态"], numeric=["指标数", "占比"],
                             compact=True)

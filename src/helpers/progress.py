@@ -798,13 +798,32 @@ def _latest(acts: dict[int, Actual], plan: PlanSeries, target_year: int | None) 
     return max(years) if years else None
 
 
+def _path_step(plan: PlanSeries, acts: dict[int, Actual], t: int, target: tuple[int, float],
+               res: Result, what_en: str, what_zh: str) -> tuple[float, float, Actual] | None:
+    """The plan path's values in t and t − 1 and the actual of year t, for rules that judge one
+    year's change (added_in_year, growth_rate); records the actual and target on ``res``
+    (neither form can show that a target was met). None, with ``res`` marked not assessed,
+    when the path gives no value for one of the two years (no base, no neighbouring target)."""
+    path = _plan_path(plan)
+    now, before = _interpolate(path, t, plan.measure), _interpolate(path, t - 1, plan.measure)
+    a = acts[t]
+    res.actual_year, res.actual_value, res.source = t, a.value, a.source
+    res.target_year, res.target_value = target
+    res.can_meet = False
+    if now is None or before is None:
+        res.status = "not_assessed"
+        res.say(f"the plan path gives no required {what_en} for {t}",
+                f"方案路径无法给出{t}年所需{what_zh}（缺少基期值或相邻目标），无法评估")
+        return None
+    return now, before, a
+
+
 def _assess_added(plan: PlanSeries, acts: dict[int, Actual], method: str, res: Result,
                   target: tuple[int, float], target_year: int | None) -> None:
     """Yearly additions (form added_in_year). Cumulative target with every year from the plan's
     start present: summed into the cumulative count and judged as a cumulative. Otherwise (and
     for stocks, levels, indices) the latest addition a_t against the plan path's required
     addition that year, R = a_t / (P(t) − P(t−1)) — never against the stock itself."""
-    T, v_T = target
     t = _latest(acts, plan, target_year)
     if t is None:
         _say_no_actual(res, acts)
@@ -825,17 +844,10 @@ def _assess_added(plan: PlanSeries, acts: dict[int, Actual], method: str, res: R
                 f"{years[0]}–{t}年各年新增齐全，合计为累计值后按累计目标评估")
         _assess_trend(plan, sums, method, res, target)
         return
-    path = _plan_path(plan)
-    now, before = _interpolate(path, t, plan.measure), _interpolate(path, t - 1, plan.measure)
-    a = acts[t]
-    res.actual_year, res.actual_value, res.source = t, a.value, a.source
-    res.target_year, res.target_value = T, v_T
-    res.can_meet = False
-    if now is None or before is None:
-        res.status = "not_assessed"
-        res.say(f"the plan path gives no required addition for {t}",
-                f"方案路径无法给出{t}年所需新增（缺少基期值或相邻目标），无法评估")
+    step = _path_step(plan, acts, t, target, res, "addition", "新增")
+    if step is None:
         return
+    now, before, a = step
     req = now - before
     res.base_kind = "plan_path"
     res.year_target = req
@@ -859,22 +871,15 @@ def _assess_growth_form(plan: PlanSeries, acts: dict[int, Actual], method: str, 
     req = P(t)/P(t−1) − 1 (for a reduction-rate target, of the intensity index 1 − r/100).
     Open SDG: R = d·g/|req|; UNSD: ((1+g)^n − 1)/((1+req)^n − 1), n = T − t + 1 (the change
     achieved if g held for the years left, against the change required)."""
-    T, v_T = target
+    T = target[0]
     t = _latest(acts, plan, target_year)
     if t is None:
         _say_no_actual(res, acts)
         return
-    path = _plan_path(plan)
-    now, before = _interpolate(path, t, plan.measure), _interpolate(path, t - 1, plan.measure)
-    a = acts[t]
-    res.actual_year, res.actual_value, res.source = t, a.value, a.source
-    res.target_year, res.target_value = T, v_T
-    res.can_meet = False
-    if now is None or before is None:
-        res.status = "not_assessed"
-        res.say(f"the plan path gives no required growth for {t}",
-                f"方案路径无法给出{t}年所需增速（缺少基期值或相邻目标），无法评估")
+    step = _path_step(plan, acts, t, target, res, "growth", "增速")
+    if step is None:
         return
+    now, before, a = step
     d = plan.direction
     if plan.measure == "reduction_rate":
         now, before, d = 1 - now / 100, 1 - before / 100, "lower"

@@ -41,6 +41,39 @@ def allowed_sections(district, source_file: str) -> list[str]:
     return list(dict.fromkeys([*extra, NARRATIVE_SECTION]))
 
 
+def check_value_fields(row: dict, district, bad, problems: list, path: Path, line: int
+                       ) -> tuple[int | None, float | None]:
+    """The checks a curated row and an entries row share: name and id present, the year a
+    whole number inside the district's plan period, the value a plain number, the unit known,
+    the role baseline or target. Each problem goes to ``bad`` (or ``problems``); returns
+    (year, value), None where unreadable."""
+    if not row["indicator"]:
+        bad("empty indicator name")
+    if not row["indicator_id"]:
+        bad("empty indicator_id")
+    year = None
+    try:
+        year = int(row["year"])
+        if str(year) != row["year"]:
+            raise ValueError
+    except ValueError:
+        bad(f"year {row['year']!r} is not a whole number", ValueParseError)
+        year = None
+    if year is not None and district is not None and not district.base_year <= year <= district.end_year:
+        bad(f"year {year} is outside the plan period {district.base_year}–{district.end_year} "
+            f"of {district.slug} (data/districts/{district.slug}.toml)")
+    value = None
+    try:
+        value = parse_plain_number(row["value"], file=path, line=line)
+    except ValueParseError as exc:
+        problems.append(exc)
+    if row["unit"] not in UNITS:
+        bad(f"unknown unit {row['unit']!r}; known: {', '.join(sorted(UNITS))}")
+    if row["role"] not in ROLES:
+        bad(f"unknown role {row['role']!r}; use baseline or target")
+    return year, value
+
+
 def _check_row(row: dict, path: Path, line: int, documents: dict[str, RawDocument],
                registry: dict, readers: set[str]) -> tuple[dict | None, list[KitError]]:
     problems: list[KitError] = []
@@ -68,30 +101,7 @@ def _check_row(row: dict, path: Path, line: int, documents: dict[str, RawDocumen
         if row["section"] not in sections:
             bad(f"unknown section {row['section']!r} for {row['source_file']}; known: "
                 f"{', '.join(sections)}")
-    if not row["indicator"]:
-        bad("empty indicator name")
-    if not row["indicator_id"]:
-        bad("empty indicator_id")
-    year = None
-    try:
-        year = int(row["year"])
-        if str(year) != row["year"]:
-            raise ValueError
-    except ValueError:
-        bad(f"year {row['year']!r} is not a whole number", ValueParseError)
-        year = None
-    if year is not None and district is not None and not district.base_year <= year <= district.end_year:
-        bad(f"year {year} is outside the plan period {district.base_year}–{district.end_year} "
-            f"of {slug} (data/districts/{slug}.toml)")
-    value = None
-    try:
-        value = parse_plain_number(row["value"], file=path, line=line)
-    except ValueParseError as exc:
-        problems.append(exc)
-    if row["unit"] not in UNITS:
-        bad(f"unknown unit {row['unit']!r}; known: {', '.join(sorted(UNITS))}")
-    if row["role"] not in ROLES:
-        bad(f"unknown role {row['role']!r}; use baseline or target")
+    year, value = check_value_fields(row, district, bad, problems, path, line)
     review = row.get("review", "") or "reviewed"
     if review not in REVIEW_STATES:
         bad(f"review {row.get('review')!r} must be drafted or reviewed")

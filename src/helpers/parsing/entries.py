@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ..catalogue import read_csv_rows
 from ..errors import KitError, SourceError, ValueParseError
-from ..values import UNITS, normalise_name, parse_plain_number, parse_value_text
+from ..values import normalise_name, parse_value_text
+from .curated import check_value_fields
 
 ENTRIES_COLUMNS = ["indicator", "indicator_id", "category", "year", "role", "value", "unit",
                    "value_text", "source_title", "source_doc_no", "source_date", "source_url",
@@ -63,30 +64,7 @@ def read_entries_checked(path: Path, district) -> tuple[list[dict], list[KitErro
         def bad(msg, cls=SourceError):
             found.append(cls(msg, path, line))
 
-        if not row["indicator"]:
-            bad("empty indicator name")
-        if not row["indicator_id"]:
-            bad("empty indicator_id")
-        year = None
-        try:
-            year = int(row["year"])
-            if str(year) != row["year"]:
-                raise ValueError
-            if not district.base_year <= year <= district.end_year:
-                bad(f"year {year} is outside the plan period {district.base_year}–"
-                    f"{district.end_year} of {district.slug} (data/districts/{district.slug}.toml)")
-        except ValueError:
-            bad(f"year {row['year']!r} is not a whole number", ValueParseError)
-            year = None
-        if row["role"] not in ("baseline", "target"):
-            bad(f"unknown role {row['role']!r}; use baseline or target")
-        value = None
-        try:
-            value = parse_plain_number(row["value"], file=path, line=line)
-        except ValueParseError as exc:
-            found.append(exc)
-        if row["unit"] not in UNITS:
-            bad(f"unknown unit {row['unit']!r}; known: {', '.join(sorted(UNITS))}")
+        year, value = check_value_fields(row, district, bad, found, path, line)
         if not row["value_text"]:
             bad("empty value_text (the number as printed, e.g. 39.8万元)")
         else:

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from helpers import KitError
-from helpers.bench_synthetic import (DEFAULT_SPREAD, QUOTE_MARK, main, synthetic_districts,
-                                     synthetic_table, validate_synthetic, write_synthetic,
-                                     write_synthetic_root)
+from helpers.bench_synthetic import (DEFAULT_SPREAD, QUOTE_MARK, document_districts, main,
+                                     synthetic_districts, synthetic_table, validate_synthetic,
+                                     write_synthetic, write_synthetic_root)
 from helpers.districts import DISTRICTS
 from helpers.schema import COLUMNS, TEXT_COLUMNS
 
@@ -26,12 +26,21 @@ def hundred(indicators):
     return synthetic_table(100, seed=7, table=indicators)
 
 
+def test_sources_are_the_districts_built_from_documents():
+    # the four whole plans in data/raw/; the entered ones (浙江省, 德清县, …) are not cloned
+    real = document_districts()
+    assert real == [s for s, d in DISTRICTS.items() if d.documents]
+    assert real[:4] == ["beilun", "yinzhou", "zhenhai", "ouhai"]
+    entered = [s for s, d in DISTRICTS.items() if d.entries and not d.documents]
+    assert "zhejiang" in entered and not set(entered) & set(real)
+
+
 def test_n_100_gives_100_named_districts_cycling_over_the_real_ones(hundred, indicators):
     df, districts = hundred
     assert [d.slug for d in districts][:3] == ["syn001", "syn002", "syn003"]
     assert districts[-1].slug == "syn100" and districts[-1].name == "合成区100"
     assert df["district"].nunique() == 100 and set(df["district"]) == {d.slug for d in districts}
-    real = list(DISTRICTS)
+    real = document_districts()
     for k, d in enumerate(districts):
         src = DISTRICTS[real[k % len(real)]]
         assert d.source == src.slug and (d.base_year, d.end_year, d.city) == \
@@ -124,9 +133,16 @@ def test_kit_root_has_a_table_newer_than_its_inputs(tmp_path):
     assert [p.stem for p in registry] == ["syn001", "syn002", "syn003", "syn004", "syn005"]
     entry = tomllib.loads(registry[4].read_text(encoding="utf-8"))
     assert entry["slug"] == "syn005" and entry["name"] == "合成区005" and entry["order"] == 5
-    beilun = DISTRICTS["beilun"]
+    # syn005 clones documented district 5 mod M (with the four: 北仑区 again)
+    real = document_districts()
+    src = DISTRICTS[real[4 % len(real)]]
+    assert made.districts[4].source == src.slug and src.documents
     assert (entry["city"], entry["base_year"], entry["end_year"]) == \
-        (beilun.city, beilun.base_year, beilun.end_year)
+        (src.city, src.base_year, src.end_year)
+    # syn001 clones the first, 北仑区: 宁波市, plan 2021—2025 (base 2020)
+    first = tomllib.loads(registry[0].read_text(encoding="utf-8"))
+    assert made.districts[0].source == "beilun"
+    assert (first["city"], first["base_year"], first["end_year"]) == ("宁波市", 2020, 2025)
     assert "SYNTHETIC" in entry["plan_title"]
     inputs = [*(tmp_path / "data" / "raw").iterdir(), *(tmp_path / "data" / "catalogue").iterdir(),
               *registry]
@@ -163,6 +179,7 @@ def test_registry_file_carries_the_sources_milestones_and_pledges(monkeypatch):
         base_year: int = 2020
         end_year: int = 2025
         milestone_years: tuple = (2023,)
+        documents: tuple = DISTRICTS["beilun"].documents
         pledges: dict = dataclasses.field(default_factory=lambda: {
             "four_doublings": {"label": "四倍增", "kind": "doubling",
                                "indicator_ids": ("tax_per_mu", "rd_investment")}})

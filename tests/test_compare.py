@@ -8,8 +8,9 @@ from helpers.compare import (compare_districts, comparison_table, level_comparis
 
 
 @pytest.fixture(scope="module")
-def tidy(indicators):
-    return compare_districts(indicators)
+def tidy(four):
+    """The comparison among the four districts the expectations below were computed for."""
+    return compare_districts(four)
 
 
 def test_shared_concepts(indicators):
@@ -41,9 +42,9 @@ def test_different_measures_are_flagged(tidy):
     assert flow.value.item() == pytest.approx(28 / 5) and flow.value_unit.item() == "家/yr"
 
 
-def test_wide_table(indicators, tidy):
+def test_wide_table(four, tidy):
     w = comparison_table(tidy)
-    assert w.equals(comparison_table(indicators))
+    assert w.equals(comparison_table(four))
     assert {"北仑区", "鄞州区"} <= set(w.columns)
     row = w[(w.concept == "tax_per_mu") & (w.comparison == "2023年数值")]
     assert row["北仑区"].item() == "46.8" and row["鄞州区"].item() == "34.2"
@@ -67,7 +68,7 @@ def test_named_concepts_only(indicators):
     assert g.value.item() == pytest.approx((550 / 320) ** 0.25 - 1)
 
 
-def test_levels_at_a_common_year_include_single_values(indicators, tidy):
+def test_levels_at_a_common_year_include_single_values(indicators, four, tidy):
     # 亩均税收 2023, every one checked in its document: 北仑 附件1 "全区规上工业亩均税收 38.4 万元/亩
     # 46.8 万元/亩 55 万元/亩"; 鄞州 附件1 "规上工业亩均税收（万元/亩） 32.3 34.2 38.5 43.2";
     # 镇海 表1 "二、规上工业亩均税收(万元/亩)83.7103117" (2020 2023 2025); 瓯海 任务清单
@@ -91,8 +92,18 @@ def test_levels_at_a_common_year_include_single_values(indicators, tidy):
     row = w[(w.indicator == "高新技术企业数量") & (w.comparison == "2023年数值")]
     assert row["瓯海区"].item() == "400" and row["镇海区"].item() == "420"
     # straight from the indicator table, one concept: the same four values, best first
-    assert level_comparison(indicators, concepts=["tax_per_mu"])["value"].tolist() == \
+    assert level_comparison(four, concepts=["tax_per_mu"])["value"].tolist() == \
         [103.0, 53.13, 46.8, 34.2]
+    # over every registered district the four keep their values, and the province's plan
+    # (entered from its web page) stands among them: "规上工业亩均税收达到37万元" by 2023,
+    # http://zsjj.org/policyInfo.aspx?id=1674 二、实施目标 第1段 第1句 (data/raw/zhejiang_entries.csv)
+    every = level_comparison(indicators, concepts=["tax_per_mu"]).set_index("district")
+    assert set(every["year"]) == {2023}
+    assert every.loc[["zhenhai", "ouhai", "beilun", "yinzhou"], "value"].tolist() == \
+        [103.0, 53.13, 46.8, 34.2]
+    assert every.loc["zhejiang", "value"] == 37.0
+    assert every.loc["zhejiang", "rank"] == 1 + (every["value"] > 37.0).sum()
+    assert set(every["n"]) == {len(every)}
 
 
 def test_level_year_can_be_chosen_and_narrative_values_are_marked(tidy):
@@ -109,7 +120,7 @@ def test_level_year_can_be_chosen_and_narrative_values_are_marked(tidy):
     assert not lv["measure"].isin(["cumulative", "reduction_rate"]).any()
 
 
-def test_single_value_district_is_compared_as_a_level(indicators, monkeypatch):
+def test_single_value_district_is_compared_as_a_level(four, monkeypatch):
     """A SYNTHETIC district printing only 亩均税收 50 万元/亩 for 2023 (no growth rate) is
     ranked among the real 2023 values; its growth row is absent, not invented."""
     import pandas as pd
@@ -119,16 +130,17 @@ def test_single_value_district_is_compared_as_a_level(indicators, monkeypatch):
                                                         "SYNTHETIC TEST FIXTURE"))
     rows = make_rows(dict(district="syn_one", district_name="合成区", year=2023, value=50.0,
                           section="正文"))
-    t = compare_districts(pd.concat([indicators, rows], ignore_index=True), concepts=["tax_per_mu"])
+    # among the four's 2023 values 103, 53.13, 46.8, 34.2 it ranks third of five
+    t = compare_districts(pd.concat([four, rows], ignore_index=True), concepts=["tax_per_mu"])
     mine = t[t.district == "syn_one"]
     assert list(mine["statistic"]) == ["level"] and mine["origin"].item() == "narrative"
     lv = level_comparison(t).set_index("district")
     assert lv.loc["syn_one", "rank"] == 3 and lv.loc["syn_one", "n"] == 5
 
 
-def test_report_standing_ranks_levels_at_the_common_year(indicators):
+def test_report_standing_ranks_levels_at_the_common_year(four):
     from helpers import report
-    rep = report.prepare_report("ouhai", df=indicators)
+    rep = report.prepare_report("ouhai", df=four)
     st = report.standing_table(rep)
     row = st[(st._indicator_id == "tax_per_mu") & (st._statistic == "level")].iloc[0]
     assert (row["比较口径"], row["本区"], row["排名"]) == ("2023年水平", "53.13万元/亩", "2/4")
@@ -144,7 +156,7 @@ def test_report_standing_ranks_levels_at_the_common_year(indicators):
     assert "规上工业亩均税收（2023年，万元/亩）" in titles
     plt.close(fig)
     # 镇海's 国家“专精特新”小巨人 50家 is read from its text: its bar says so
-    fig = report.standing_level_figure(report.prepare_report("yinzhou", df=indicators))
+    fig = report.standing_level_figure(report.prepare_report("yinzhou", df=four))
     labels = {t.get_text() for ax in fig.axes for t in ax.get_yticklabels()}
     assert "镇海区（正文）" in labels and "鄞州区" in labels
     plt.close(fig)

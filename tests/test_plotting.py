@@ -241,8 +241,11 @@ def test_progress_table_names_the_source_of_every_actual(beilun):
     assert t.loc["规上工业亩均税收", "实际/所需"] == "0.73"
 
 
-def test_standing_ranks_beilun_first_on_tax_per_mu(beilun):
-    st = report.standing_table(beilun)
+def test_standing_ranks_beilun_first_on_tax_per_mu(beilun, four):
+    # ranks computed by hand among the four documented plans: their report, on their table
+    from helpers.paths import ROOT
+    st = report.standing_table(report.prepare_report("beilun", df=four,
+                                                     actuals_path=ROOT / FIXTURE))
     rates = st[st["_statistic"] != "level"].set_index("指标")
     row = rates.loc["规上工业亩均税收"]
     # Beilun +7.45 %/yr vs Yinzhou 32.3 → 43.2 (2022–2027): (43.2/32.3)^(1/5) − 1 = 5.99 %
@@ -251,6 +254,16 @@ def test_standing_ranks_beilun_first_on_tax_per_mu(beilun):
     # as a 2023 level it ranks third: 镇海 103, 瓯海 53.13, 北仑 46.8, 鄞州 34.2
     level = st[st["_statistic"] == "level"].set_index("指标").loc["规上工业亩均税收"]
     assert (level["比较口径"], level["本区"], level["排名"]) == ("2023年水平", "46.8万元/亩", "3/4")
+    # on the whole table the province's plan stands beside it: 亩均税收 37万元 by 2023,
+    # http://zsjj.org/policyInfo.aspx?id=1674 二、实施目标 第1段 第1句 (data/raw/zhejiang_entries.csv)
+    every = report.standing_table(beilun)
+    level = every[every["_statistic"] == "level"].set_index("指标").loc["规上工业亩均税收"]
+    assert (level["比较口径"], level["本区"]) == ("2023年水平", "46.8万元/亩")
+    assert "浙江省 37万元/亩" in level["其他区"].split("；")
+    assert "镇海区 103万元/亩" in level["其他区"].split("；")
+    others = [float(re.search(r" (\d+(?:\.\d+)?)万元/亩", o).group(1))
+              for o in level["其他区"].split("；")]
+    assert level["排名"] == f"{1 + sum(v > 46.8 for v in others)}/{len(others) + 1}"
 
 
 def test_trajectory_figures_show_actual_points(beilun):

@@ -185,24 +185,46 @@ def test_pledge_chart_only_where_the_plan_pledges(reports, indicators):
 
 
 def test_data_notes_name_sources_drafted_and_entered_rows(indicators):
+    from helpers.parsing.curated import DRAFTED_NOTE, is_drafted
+    from helpers.parsing.entries import is_entry
+    # drafted rows as the build writes them from a curated file with review = drafted: the
+    # note gains "drafted: not yet reviewed"; here Beilun's two 正文 亩均税收 rows
     df = indicators.copy()
-    beilun = df["district"] == "beilun"
-    df["review"] = "reviewed"
-    drafted = df.index[beilun & (df["indicator_id"] == "tax_per_mu")]
-    df.loc[drafted, "review"] = "drafted"
-    df["source_url"] = ""
-    df["source_title"] = ""
-    entered = df.index[beilun & (df["indicator_id"] == "rd_investment")]
-    df.loc[entered, "source_url"] = "https://example.gov.cn/plan.html"
-    df.loc[entered, "source_title"] = "某区行动方案"
+    drafted = df.index[(df["district"] == "beilun") & (df["indicator_id"] == "tax_per_mu")
+                       & (df["section"] == "正文")]
+    assert len(drafted) == 2
+    df.loc[drafted, "note"] = ["; ".join(x for x in (n, DRAFTED_NOTE) if x)
+                               for n in df.loc[drafted, "note"]]
+    assert list(df.index[is_drafted(df)]) == list(drafted)
     rep = report.prepare_report("beilun", df=df)
     notes = dict(report.data_notes(rep, "abc123"))
     assert notes["方案"].startswith("北仑区新一轮制造业")
-    assert notes["待复核"].startswith(f"{len(drafted)} 个数值由程序从正文起草、尚未人工复核")
-    assert notes["网页录入"] == f"{len(entered)} 个数值录自网页 某区行动方案 https://example.gov.cn/plan.html"
+    assert notes["待复核"] == "2 个数值由程序从正文起草、尚未人工复核：规上工业亩均税收"
+    assert "网页录入" not in notes  # Beilun's values are all read from its documents
     assert notes["数据版本"].startswith("abc123")
     html = report.data_notes_html(rep, "abc123")
-    assert "<dt>待复核</dt>" in html and "https://example.gov.cn/plan.html" in html
-    # a plain table without those columns has neither note
+    assert "<dt>待复核</dt>" in html
+    # entered rows are the build's own (section 网页录入) from data/raw/<slug>_entries.csv: one
+    # note per source page with title, 文号, date and URL. 建德市: 11 rows, all from
+    # http://www.jiande.gov.cn/art/2022/6/8/art_1229641569_59115914.html (official, 建政函〔2022〕19号,
+    # 2022-01-30); 浙江省: 14 rows from the repost http://zsjj.org/policyInfo.aspx?id=1674 (no 文号, no date)
+    jiande = "http://www.jiande.gov.cn/art/2022/6/8/art_1229641569_59115914.html"
+    province = "http://zsjj.org/policyInfo.aspx?id=1674"
+    for slug, n, url, source in [
+            ("jiande", 11, jiande, "建德市新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动实施方案"
+                                   f"（建政函〔2022〕19号，2022-01-30），{jiande}"),
+            ("zhejiang", 14, province, "浙江省新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动方案(2021—2023年)，"
+                                       f"{province}（转载页）")]:
+        plan = indicators[indicators["district"] == slug]
+        assert is_entry(plan).sum() == n == len(plan)
+        rep = report.prepare_report(slug, df=indicators)
+        pairs = report.data_notes(rep, "abc123")
+        notes = dict(pairs)
+        assert [t for t, _ in pairs].count("网页录入") == 1
+        assert notes["网页录入"] == f"{n} 个数值据原文录入，未与原文逐字核对：{source}"
+        assert notes["来源"] == f"{slug}_entries.csv：{n} 个数值（网页录入），每个数值附来源网页及其位置"
+        assert "待复核" not in notes
+        assert url in report.data_notes_html(rep, "abc123")
+    # the table as built has neither note for Beilun
     plain = dict(report.data_notes(report.prepare_report("beilun", df=indicators), "v"))
     assert "待复核" not in plain and "网页录入" not in plain

@@ -291,8 +291,13 @@ def test_index_keeps_districts_of_earlier_runs_from_their_records(tmp_path):
     (tmp_path / "beilun.interrupted.json").write_text("{not json")  # unreadable: ignored
     this_run = _result("ouhai", "ok", files={"html": "ouhai.html", "ipynb": "ouhai.ipynb"})
     rows = runner.index_results(out, [this_run])
-    assert [(r.district, r.status, r.refreshed) for r in rows] == [
-        ("beilun", "ok", False), ("yinzhou", "failed", False), ("ouhai", "ok", True)]
+    # every registered district in kit order, but 镇海 (its report is gone): 鄞州 as failed,
+    # 瓯海 refreshed by this run, every other one from its earlier good run
+    state = {"yinzhou": ("failed", False), "ouhai": ("ok", True)}
+    expected = [(slug, *state.get(slug, ("ok", False))) for slug in DISTRICTS if slug != "zhenhai"]
+    assert [(r.district, r.status, r.refreshed) for r in rows] == expected
+    assert expected[:3] == [("beilun", "ok", False), ("yinzhou", "failed", False),
+                            ("ouhai", "ok", True)]
     page = runner.index_html(out, rows)
     assert '<a href="beilun.html">北仑区</a>' in page and '<a href="ouhai.html">瓯海区</a>' in page
     assert "zhenhai.html" not in page and "ValueError: x" in page

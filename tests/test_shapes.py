@@ -2,15 +2,17 @@
 
 Every plan below is a SYNTHETIC TEST FIXTURE: invented districts with invented values, built
 with the real indicator table's columns (helpers.schema.COLUMNS) and the catalogue's units and
-measures, added to the real table so the comparison has real districts beside them. Nothing
-here is a figure of any real plan; the real values checked (亩均税收 2023) come from the
-clean table and are quoted in tests/test_compare.py.
+measures, added to the real table of the four documented districts (conftest.FOUR) so the
+comparison has real districts beside them and the hand-computed ranks ("3/5") stay exact when a
+district is registered. Nothing here is a figure of any real plan; the real values checked
+(亩均税收 2023) come from the clean table and are quoted in tests/test_compare.py.
 """
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from conftest import FOUR
 from helpers import load_indicators
 from helpers.catalogue import catalogue_entry
 from helpers.districts import District
@@ -19,8 +21,10 @@ from helpers.schema import COLUMNS
 SYNTHETIC = "SYNTHETIC TEST FIXTURE — not real data"
 
 
-def real_table() -> pd.DataFrame:
-    return load_indicators()
+def real_table(districts=FOUR) -> pd.DataFrame:
+    """The clean table of ``districts`` (None: every registered district)."""
+    df = load_indicators()
+    return df if districts is None else df[df["district"].isin(districts)]
 
 
 def _row(slug: str, name: str, iid: str, year: int, value: float, role: str = "target",
@@ -102,9 +106,9 @@ SHAPES = ["prose_only", "no_baseline", "one_year", "end_2027", "single_value", "
           "text_disagrees", "base_only_rows"]
 
 
-def with_real(rows: pd.DataFrame) -> pd.DataFrame:
-    """The real indicator table with the synthetic rows appended."""
-    return pd.concat([real_table(), rows], ignore_index=True)[COLUMNS]
+def with_real(rows: pd.DataFrame, districts=FOUR) -> pd.DataFrame:
+    """The real indicator table (of FOUR; None: every district) with the synthetic rows appended."""
+    return pd.concat([real_table(districts), rows], ignore_index=True)[COLUMNS]
 
 
 SECTIONS = ["headline_html", "indicator_table_html", "trajectory_note_html", "audit_html",
@@ -322,3 +326,11 @@ def test_comparison_table_takes_every_shape(monkeypatch, shape):
         assert row[d.name].item() == expected[shape]
         assert (row["瓯海区"].item(), row["镇海区"].item()) == ("53.13", "103")
         assert set(tax["year"]) == {2023} and tax["n"].iloc[0] == 5
+    # beside every registered district, too: the province's 2023 亩均税收 37 万元/亩
+    # (http://zsjj.org/policyInfo.aspx?id=1674 二、实施目标 第1段 第1句, data/raw/zhejiang_entries.csv)
+    every = comparison_table(with_real(rows, districts=None))
+    assert d.name in every.columns
+    if shape in expected:
+        row = every[(every.concept == "tax_per_mu") & (every.comparison == "2023年数值")]
+        assert row[d.name].item() == expected[shape] and row["浙江省"].item() == "37"
+        assert (row["瓯海区"].item(), row["镇海区"].item()) == ("53.13", "103")

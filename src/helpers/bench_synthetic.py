@@ -3,9 +3,13 @@ real ones, values perturbed, clearly labelled. NEVER a source of figures for a r
 
     python -m helpers.bench_synthetic N OUT_DIR [--seed S]
 
-District ``k`` (1…N) is a copy of real district ``k mod 4`` (kit order) under a new slug
-``syn001`` and name ``合成区001``, with the source's city and plan years. Every row of the source
-district is kept (same indicators, years, roles, sections, source places), with:
+District ``k`` (1…N) is a copy of real district ``k mod M`` (kit order) under a new slug
+``syn001`` and name ``合成区001``, with the source's city and plan years, where the M sources are
+the districts built from documents in ``data/raw/`` (:func:`document_districts`; today the four
+whole plans). Districts entered from a web page (a dozen rows each, or a province as benchmark)
+are not cloned by default: N = 4 and N = 100 then time reports of the same mix of full plans, so
+the per-report times compare, and adding an entered plan does not change the benchmark. Every row
+of the source district is kept (same indicators, years, roles, sections, source places), with:
 
 * ``value`` multiplied by one factor per (synthetic district, indicator) drawn from
   ``[1 - spread, 1 + spread]`` by a seeded generator (the same seed gives the same table), then
@@ -69,11 +73,20 @@ class SyntheticDistrict:
                         self.plan_title)
 
 
+def document_districts() -> list[str]:
+    """Slugs (kit order) of the registered districts built from documents in ``data/raw/``:
+    the default sources of the synthetic districts (module docstring)."""
+    return [slug for slug, d in DISTRICTS.items() if getattr(d, "documents", ())]
+
+
 def synthetic_districts(n: int, sources: list[str] | None = None) -> list[SyntheticDistrict]:
-    """``n`` synthetic districts cycling over ``sources`` (default: every real district)."""
+    """``n`` synthetic districts cycling over ``sources`` (default: :func:`document_districts`)."""
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise KitError(f"number of synthetic districts must be a whole number ≥ 1, got {n!r}")
-    sources = list(sources or DISTRICTS)
+    sources = list(sources or document_districts())
+    if not sources:
+        raise KitError("no registered district is built from documents in data/raw/ to clone "
+                       "(data/districts/*.toml list no [[documents]])")
     width = max(3, len(str(n)))
     out = []
     for k in range(1, n + 1):

@@ -168,3 +168,32 @@ def test_comparison_csv_opens_in_excel(fresh_cache):
     tidy = pd.read_csv(analysis.analysis_dir() / "comparison.csv", encoding="utf-8-sig")
     assert set(tidy["district"]) >= {"beilun", "yinzhou", "zhenhai", "ouhai"}
     assert table_csv_bytes(tidy.iloc[0:0]).startswith(b"\xef\xbb\xbfconcept,district")
+
+
+def test_report_draws_each_chart_once_and_shows_every_chart_it_draws(monkeypatch):
+    """The report notebook's code run in-process for 北仑 (pledges, behind-path, standing and
+    appendix charts): every Figure created is rendered to PNG exactly once (figure_png, at the
+    size the page shows it, no resize pass) and none is drawn and discarded."""
+    import matplotlib.figure as mf
+    from IPython import display as ipd
+
+    from helpers.paths import NOTEBOOK_DIR
+    made, saved = [], []
+    init, save = mf.Figure.__init__, mf.Figure.savefig
+
+    def counting_init(self, *args, **kwargs):
+        made.append(id(self))
+        init(self, *args, **kwargs)
+
+    def counting_save(self, *args, **kwargs):
+        saved.append(id(self))
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(mf.Figure, "__init__", counting_init)
+    monkeypatch.setattr(mf.Figure, "savefig", counting_save)
+    monkeypatch.setattr(ipd, "display", lambda *a, **k: None)
+    code = "\n".join(line for line in (NOTEBOOK_DIR / "district_report.py").read_text(
+        encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+    exec(compile(code, "district_report.py", "exec"), {"__name__": "report_notebook"})
+    assert len(made) >= 3
+    assert sorted(saved) == sorted(made)  # each drawn figure shown once, nothing discarded

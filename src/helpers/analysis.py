@@ -12,12 +12,14 @@ Each per-district analysis runs on that district's rows only, so the pass is lin
 number of districts.
 
 Files (Parquet, one row group per district, or per concept for the comparison, so a report reads
-only its own slices): ``plan``, ``series``, ``unusable``, ``growth``, ``growth_skipped``,
-``doubling``, ``leap``, ``pledges``, ``fit``, ``fit_skipped``, ``findings``, ``concepts``,
-``comparison``, ``levels`` (``<name>.parquet``); ``comparison.csv`` (the tidy comparison,
-UTF-8 with BOM for Excel); ``manifest.json`` written last: the cache key, the districts cached,
-the ones whose analysis failed (their reports compute, and show the error), and where each
-slice is.
+only its own slices): ``plan``, ``series``, ``growth``, ``doubling``, ``leap``, ``fit``,
+``findings``, ``comparison``, ``levels`` (``<name>.parquet``); ``districts/<slug>.json`` (where
+the district's row groups are, its shared concepts, the series that form none, the pledge note,
+the series growth and milestones skipped); ``comparison.csv`` (the tidy comparison, UTF-8 with
+BOM for Excel); ``manifest.json`` written last: the cache key, the districts cached, the ones
+whose analysis failed (their reports compute, and show the error), the concepts' row groups.
+Every file carries the key; a report reads the manifest, its JSON and nine row-group slices,
+whatever the number of districts.
 
 The cache key (:func:`analysis_key`) is the data version of ``data/clean/manifest.json`` plus a
 digest of everything else the numbers depend on: the district registry as loaded, the
@@ -44,8 +46,7 @@ from .errors import AnalysisError, KitError
 #: Format of the cache files; bump when their layout changes.
 FORMAT = 1
 #: Per-district tables (one row group per district) and cross-district ones (per concept).
-DISTRICT_TABLES = ("plan", "series", "unusable", "growth", "growth_skipped", "doubling", "leap",
-                   "pledges", "fit", "fit_skipped", "findings", "concepts")
+DISTRICT_TABLES = ("plan", "series", "growth", "doubling", "leap", "fit", "findings")
 CONCEPT_TABLES = ("comparison", "levels")
 SKIPPED_COLUMNS = ["district", "indicator_id", "reason"]
 #: Parquet metadata key: object columns stored as a nullable type, restored on reading.
@@ -286,9 +287,8 @@ def _empty(name: str) -> pd.DataFrame:
         return tidy_frame({}, pd.DataFrame(columns=["district", "indicator_id"]), [])
     from .series import SERIES_COLUMNS
     columns = {"growth": GROWTH_COLUMNS, "fit": FIT_COLUMNS, "findings": FINDING_COLUMNS,
-               "levels": LEVEL_COLUMNS, "concepts": ["district", "concept"],
-               "series": ["district", "indicator_id", *SERIES_COLUMNS],
-               "pledges": ["district", "has_pledges", "note"]}.get(name, SKIPPED_COLUMNS)
+               "levels": LEVEL_COLUMNS,
+               "series": ["district", "indicator_id", *SERIES_COLUMNS]}[name]
     return pd.DataFrame([], columns=columns)
 
 
@@ -335,50 +335,52 @@ def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = No
     all_t = compute_all(df)
     t = all_t.districts
 
-    def skipped(f: pd.DataFrame) -> pd.DataFrame:
-        return f.attrs.get("skipped", pd.DataFrame(columns=SKIPPED_COLUMNS))
-
-    def rows(records: list[dict], columns: list[str]) -> dict[str, pd.DataFrame]:
-        frame = pd.DataFrame(records, columns=columns)
-        return {s: g for s, g in frame.groupby("district", sort=False)}
-
     frames: dict[str, dict[str, pd.DataFrame | None]] = {
         "plan": {s: d.plan.assign(_row=d.plan.index) for s, d in t.items()},
         "series": {s: pd.concat([f.assign(district=s, indicator_id=i)[
             ["district", "indicator_id", *SERIES_COLUMNS]] for i, f in d.series.items()],
             ignore_index=True) if d.series else None for s, d in t.items()},
-        "unusable": rows([{"district": s, "indicator_id": i, "reason": r}
-                          for s, d in t.items() for i, r in d.unusable.items()], SKIPPED_COLUMNS),
         "growth": {s: d.growth for s, d in t.items()},
-        "growth_skipped": {s: skipped(d.growth) for s, d in t.items()},
         "doubling": {s: d.doubling for s, d in t.items()},
         "leap": {s: d.leap for s, d in t.items()},
-        "pledges": rows([{"district": s, "has_pledges": d.doubling is not None,
-                          "note": d.pledge_note} for s, d in t.items()],
-                        ["district", "has_pledges", "note"]),
         "fit": {s: d.fit for s, d in t.items()},
-        "fit_skipped": {s: skipped(d.fit) for s, d in t.items()},
         "findings": {s: d.findings for s, d in t.items()},
-        "concepts": rows([{"district": s, "concept": c} for s in t
-                          for c in all_t.concepts.get(s, [])], ["district", "concept"]),
     }
-    groups, dtypes = {}, {}
+    # per district: where its slices are, and its small tables, in one JSON file
+    meta = {s: {"key": key, "row_groups": {}, "dtypes": {}, "unusable": d.unusable,
+                "has_pledges": d.doubling is not None, "pledge_note": d.pledge_note,
+                "concepts": all_t.concepts.get(s, []),
+                "growth_skipped": _records(d.growth.attrs.get("skipped")),
+                "fit_skipped": _records(d.fit.attrs.get("skipped"))} for s, d in t.items()}
     for name, per in frames.items():
-        stacked, dtypes[name] = _stack(per)
+        stacked, dtypes = _stack(per)
         if stacked is None:  # no district has a row: the file keeps the columns only
             stacked = pd.DataFrame({"district": pd.Series([], dtype=object)})
-        groups[name] = _write_grouped(out / f"{name}.parquet", stacked,
-                                      stacked["district"].tolist(), key)
+        for s, idx in _write_grouped(out / f"{name}.parquet", stacked,
+                                     stacked["district"].tolist(), key).items():
+            meta[s]["row_groups"][name] = idx
+        for s, diff in dtypes.items():
+            meta[s]["dtypes"][name] = diff
+    groups = {}
     for name, frame in (("comparison", all_t.comparison), ("levels", all_t.levels)):
         by = frame["concept"].tolist() if "concept" in frame.columns \
             else [concept_of(i) for i in frame["indicator_id"]]
         groups[name] = _write_grouped(out / f"{name}.parquet", frame, by, key)
+    for s, m in meta.items():
+        atomic_write(out / "districts" / f"{s}.json", json.dumps(m, ensure_ascii=False) + "\n")
+    keep = {f"{n}.parquet" for n in (*DISTRICT_TABLES, *CONCEPT_TABLES)} | {f"{s}.json" for s in meta}
+    for old in [*out.glob("*.parquet"), *(out / "districts").glob("*.json")]:
+        if old.name not in keep:  # a district no longer in the table, an older layout
+            old.unlink(missing_ok=True)
     atomic_write(out / "comparison.csv", table_csv_bytes(all_t.comparison))
     manifest = {"format": FORMAT, "key": key, "data_version": version, "districts": list(t),
-                "failed": all_t.failed, "row_groups": groups,
-                "dtypes": {n: d for n, d in dtypes.items() if d}}
+                "failed": all_t.failed, "row_groups": groups}
     atomic_write(out / "manifest.json", json.dumps(manifest, ensure_ascii=False) + "\n")
     return manifest
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    return [] if frame is None else frame[SKIPPED_COLUMNS].to_dict("records")
 
 
 # --------------------------------------------------------------------------- reading
@@ -426,41 +428,43 @@ def _split_series(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def load_district(slug: str, manifest: dict) -> DistrictTables | None:
-    """A district's tables from the cache described by ``manifest`` (see fresh_manifest);
-    None when the district is not cached (its analysis failed, or it has no rows) or a file
-    belongs to another analysis (the caller then computes)."""
+    """A district's tables from the cache described by ``manifest`` (see fresh_manifest):
+    its JSON file (where its slices are, its small tables) and its row groups of each Parquet
+    file. None when the district is not cached (its analysis failed, or it has no rows) or a
+    file belongs to another analysis (the caller then computes)."""
     if slug not in manifest["districts"]:
         return None
-    key, rg, folder = manifest["key"], manifest["row_groups"], analysis_dir()
-    dtypes = manifest.get("dtypes", {})
-
-    def read(name: str, groups: list[str] | None = None) -> pd.DataFrame:
-        idx = [i for g in (groups if groups is not None else [slug]) for i in rg[name].get(g, [])]
-        if not idx:
-            return _empty(name)
-        frame = _read_groups(folder / f"{name}.parquet", idx, key)
-        for c, dt in dtypes.get(name, {}).get(slug, {}).items():
-            frame[c] = frame[c].astype(pd.api.types.pandas_dtype(dt))
-        return frame
-
+    key, folder = manifest["key"], analysis_dir()
     try:
+        meta = json.loads((folder / "districts" / f"{slug}.json").read_text(encoding="utf-8"))
+        if meta.get("key") != key:
+            return None
+        concepts = meta["concepts"]
+
+        def read(name: str) -> pd.DataFrame:
+            if name in CONCEPT_TABLES:
+                idx = [i for c in concepts for i in manifest["row_groups"][name].get(c, [])]
+            else:
+                idx = meta["row_groups"].get(name, [])
+            if not idx:
+                return _empty(name)
+            frame = _read_groups(folder / f"{name}.parquet", idx, key)
+            for c, dt in meta["dtypes"].get(name, {}).items():
+                frame[c] = frame[c].astype(pd.api.types.pandas_dtype(dt))
+            return frame
+
         plan = read("plan")
         plan.index = pd.Index(plan.pop("_row").to_numpy())
         growth, fit = read("growth"), read("fit")
-        growth.attrs["skipped"] = read("growth_skipped")
-        fit.attrs["skipped"] = read("fit_skipped")
-        pledges = read("pledges")
-        has = bool(pledges["has_pledges"].iloc[0])
-        concepts = read("concepts")["concept"].tolist()
-        unusable = read("unusable")
+        growth.attrs["skipped"] = pd.DataFrame(meta["growth_skipped"], columns=SKIPPED_COLUMNS)
+        fit.attrs["skipped"] = pd.DataFrame(meta["fit_skipped"], columns=SKIPPED_COLUMNS)
+        has = meta["has_pledges"]
         return DistrictTables(
-            plan=plan, series=_split_series(read("series")),
-            unusable=dict(zip(unusable["indicator_id"], unusable["reason"])),
+            plan=plan, series=_split_series(read("series")), unusable=meta["unusable"],
             growth=growth, doubling=read("doubling") if has else None,
-            leap=read("leap") if has else None, pledge_note=str(pledges["note"].iloc[0]),
-            fit=fit, findings=read("findings"), tidy=read("comparison", concepts),
-            levels=read("levels", concepts))
-    except (_Stale, OSError, KeyError, IndexError):
+            leap=read("leap") if has else None, pledge_note=meta["pledge_note"],
+            fit=fit, findings=read("findings"), tidy=read("comparison"), levels=read("levels"))
+    except (_Stale, OSError, KeyError, ValueError):
         return None
 
 

@@ -130,16 +130,13 @@ def compute_district(df: pd.DataFrame, slug: str, tidy: pd.DataFrame | None = No
     from .growth import growth_table
     from .milestones import milestone_fit
     from .report import concepts_of_district, pledge_tables
-    from .series import collapse_best, plan_groups
-    series, unusable = {}, {}
-    for (_, iid), recs in plan_groups(df, slug, "best").items():  # tables, else the text
-        try:
-            series[iid] = collapse_best(recs, f"{slug}/{iid}")
-        except AnalysisError as exc:
-            unusable[iid] = str(exc)
+    from .series import collapsed_groups
+    collapsed = collapsed_groups(df, slug, "best")  # tables, else the text; once per series
+    series = {iid: s for (_, iid), s in collapsed.items() if not isinstance(s, AnalysisError)}
+    unusable = {iid: str(s) for (_, iid), s in collapsed.items() if isinstance(s, AnalysisError)}
     doubling, leap, pledge_note = pledge_tables(df, slug)
-    growth = growth_table(df, slug, source="best")
-    fit = milestone_fit(df, slug, source="best")
+    growth = growth_table(df, slug, source="best", collapsed=collapsed)
+    fit = milestone_fit(df, slug, source="best", collapsed=collapsed)
     findings = audit(df, slug)
     if tidy is None:
         tidy = compare_districts(df, concepts=concepts_of_district(df, slug))

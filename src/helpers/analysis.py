@@ -35,6 +35,7 @@ import hashlib
 import io
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -400,16 +401,40 @@ def fresh_manifest() -> dict | None:
 
 
 def ensure_analysis() -> dict | None:
-    """The fresh cache manifest, computing and writing the cache when it is missing or stale;
-    None when it cannot be written (a read-only data folder)."""
+    """The fresh cache manifest, computing and writing the cache when it is missing or stale
+    (one process at a time: the others of a parallel batch wait, then read it); None when it
+    cannot be written (a read-only data folder)."""
     m = fresh_manifest()
     if m is not None:
         return m
     try:
-        write_analysis()
+        with _build_lock():
+            m = fresh_manifest()  # built meanwhile by another worker of the batch
+            if m is None:
+                write_analysis()
+                m = fresh_manifest()
     except OSError:
         return None
-    return fresh_manifest()
+    return m
+
+
+@contextmanager
+def _build_lock():
+    """An exclusive lock on data/clean/analysis/.lock while the cache is built (POSIX flock;
+    elsewhere no lock: concurrent builds then only repeat work, each file is written atomically)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder = analysis_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _split_series(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -197,3 +197,24 @@ def test_report_draws_each_chart_once_and_shows_every_chart_it_draws(monkeypatch
     exec(compile(code, "district_report.py", "exec"), {"__name__": "report_notebook"})
     assert len(made) >= 3
     assert sorted(saved) == sorted(made)  # each drawn figure shown once, nothing discarded
+
+
+def test_a_report_reads_only_its_own_slices(fresh_cache, monkeypatch):
+    """What a report reads does not grow with the number of districts: one row group of each
+    per-district file (its own) and the comparison row groups of the concepts it prints."""
+    reads = []
+    real = analysis._read_groups
+
+    def recording(path, row_groups, key):
+        reads.append((path.stem, list(row_groups)))
+        return real(path, row_groups, key)
+
+    monkeypatch.setattr(analysis, "_read_groups", recording)
+    rep = report.prepare_report("yinzhou")
+    per_district = {name: groups for name, groups in reads if name in analysis.DISTRICT_TABLES}
+    assert set(per_district) <= set(analysis.DISTRICT_TABLES) and "plan" in per_district
+    assert all(len(groups) == 1 for groups in per_district.values())
+    concepts = fresh_cache["row_groups"]["comparison"]
+    mine = dict(reads)["comparison"]
+    assert len(mine) == len(set(rep.tidy["concept"])) < len(concepts)
+    assert len(reads) <= len(analysis.DISTRICT_TABLES) + len(analysis.CONCEPT_TABLES)

@@ -179,24 +179,16 @@ def compute_all(df: pd.DataFrame) -> AllTables:
             done[slug] = compute_district(rows[slug], slug, tidy=empty_tidy)
         except KitError as exc:
             failed[slug] = str(exc)
-    series = {(slug, iid): s for slug, t in done.items() for iid, s in t.series.items()}
-    growth = _concat([t.growth for t in done.values()]) if done \
-        else pd.DataFrame(columns=["district", "indicator_id"])
-    comparison = tidy_frame(series, growth, shared)
-    # a district that failed has no series here; its own report recomputes the comparison
+    if failed:  # the failed districts' series still count in the others' comparison
+        from .compare import compare_districts
+        comparison = compare_districts(df, concepts=shared)
+    else:  # from the series and growth just computed, not a second time
+        series = {(slug, iid): s for slug, t in done.items() for iid, s in t.series.items()}
+        growth = _concat([t.growth for t in done.values()]) if done \
+            else pd.DataFrame(columns=["district", "indicator_id"])
+        comparison = tidy_frame(series, growth, shared)
     levels = level_comparison(comparison)
     return AllTables(done, failed, comparison, levels, concepts)
-
-
-def district_slice(all_tables: AllTables, slug: str) -> DistrictTables:
-    """A district's tables from :func:`compute_all` with its comparison slice (the rows of the
-    shared concepts it prints), as prepare_report uses them."""
-    t = all_tables.districts[slug]
-    mine = set(all_tables.concepts.get(slug, []))
-    tidy = all_tables.comparison[all_tables.comparison["concept"].isin(mine)].reset_index(drop=True)
-    ids = set(tidy["indicator_id"])
-    levels = all_tables.levels[all_tables.levels["indicator_id"].isin(ids)].reset_index(drop=True)
-    return DistrictTables(**{**t.__dict__, "tidy": tidy, "levels": levels})
 
 
 # --------------------------------------------------------------------------- Parquet

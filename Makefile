@@ -21,7 +21,7 @@ help:
 	@echo "make reports            build data, run every district report (reports/index.html)"
 	@echo "make report DISTRICT=x  one district's report"
 	@echo "make test               run the test suite"
-	@echo "make data               rebuild data/clean from data/raw"
+	@echo "make data               rebuild data/clean from data/raw (and the analysis of every district)"
 	@echo "make check              list every problem of every district's data (python -m helpers.district check)"
 	@echo "make bench              time the report batch against a bare kernel start"
 	@echo "make lab                open JupyterLab on notebooks/"
@@ -41,8 +41,10 @@ $(LAB_SETTINGS): jupyterlab/overrides.json | $(STAMP)
 
 data: $(CLEAN)
 
+# the build, then the analysis of every district once (data/clean/analysis/, read by the reports)
 $(CLEAN): $(STAMP) $(RAW) $(DISTRICT_FILES) data/catalogue/indicators.csv data/catalogue/aliases.csv $(SRC)
 	$(BIN)/python -m helpers.build
+	$(BIN)/python -m helpers.analysis
 
 check: $(STAMP)
 	$(BIN)/python -m helpers.district check
@@ -64,4 +66,4 @@ lab: $(CLEAN) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 clean:
-	rm -rf data/clean/*.csv data/clean/*.json data/clean/fontcache reports/*.html reports/*.pdf reports/*.ipynb reports/*.json reports/.*.kernel.log .bench
+	rm -rf data/clean/*.csv data/clean/*.json data/clean/analysis data/clean/fontcache reports/*.html reports/*.pdf reports/*.ipynb reports/*.json reports/.*.kernel.log .bench

@@ -17,8 +17,10 @@ year's count of a flow, the growth of a growth-rate target, a share, a reduction
 """
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as _dt
+import hashlib
 import math
 import re
 import unicodedata
@@ -110,6 +112,34 @@ def load_actuals(path: str | Path | None = None) -> pd.DataFrame:
         if not path.exists():
             return empty_actuals()
     path = Path(path)
+    try:
+        key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest(),
+               id(load_catalogue()), id(load_aliases()),
+               tuple((s, repr(DISTRICTS[s])) for s in DISTRICTS))
+    except OSError:
+        key = None  # unreadable: the reading below says why
+    if key is not None and key in _LOADED:
+        return _copy(_LOADED[key])
+    out = _load_actuals(path)
+    if key is not None:
+        while len(_LOADED) >= 8:  # a few files per process: published.csv, actuals.csv …
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = out
+    return _copy(out)
+
+
+#: load_actuals results of this process, by file content, catalogue, aliases and registry (a
+#: batch of reports in one kernel reads and validates data/actuals/published.csv once).
+_LOADED: dict[tuple, pd.DataFrame] = {}
+
+
+def _copy(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.attrs = copy.deepcopy(df.attrs)
+    return out
+
+
+def _load_actuals(path: Path) -> pd.DataFrame:
     check_encoding(path)
     published = _is_published(path)
     rows = read_csv_rows(path, PUBLISHED_REQUIRED if published else REQUIRED_COLUMNS)

@@ -185,10 +185,11 @@ def _series(rows: list[dict], what: str) -> dict[int, float]:
     return dict(zip(s["year"].astype(int), s["value"].astype(float)))
 
 
-def check_narrative_vs_table(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_narrative_vs_table(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """Each narrative value against the table value of the same indicator and year."""
     out = []
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     kind = "narrative_vs_table"
     for iid, narr in d.narrative.items():
         t = d.table.get(iid)
@@ -233,11 +234,12 @@ def _total_candidates(flow_id: str) -> list[str]:
             for end in ("_cumulative", "_new_cumulative", "_total")]
 
 
-def check_flow_totals(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_flow_totals(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """Yearly flows of a table series summed against any stated total of the same flow."""
     out = []
     base_year = resolve_district(slug).base_year
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     for fid, frows in d.table.items():
         if d.measure[fid] != "flow":
             continue
@@ -287,12 +289,13 @@ def _addition(points: dict[int, float], measure: str, base_year: int):
     return base_year, points[base_year], years[-1], points[years[-1]]
 
 
-def check_flow_vs_cumulative(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_flow_vs_cumulative(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """A narrative per-year flow (``*_per_year``) against the average yearly addition of the
     matching table cumulative/stock series (audit_link, or the one table series named stem*_cumulative)."""
     out = []
     base_year = resolve_district(slug).base_year
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     for fid, narr in d.narrative.items():
         if not fid.endswith("_per_year") or d.measure[fid] != "flow":
             continue
@@ -341,12 +344,13 @@ def _stock_for(slug: str, new_id: str, unit: str, candidates: list[str]) -> str 
     return same[0] if len(same) == 1 else None
 
 
-def check_new_vs_stock(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_new_vs_stock(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """A "new since the base year" count (cumulative id, narrative or table) against the rise of
     the matching stock from its base-year value: C(t) = S(t) - S(base)."""
     out = []
     base_year = resolve_district(slug).base_year
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     stock_ids = [i for i in d.table if d.measure[i] == "stock"]
     for nid in dict.fromkeys([*d.table, *d.narrative]):
         if d.measure[nid] != "cumulative":
@@ -375,11 +379,12 @@ def check_new_vs_stock(df: pd.DataFrame, slug: str) -> list[dict]:
     return out
 
 
-def check_falling(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_falling(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """Cumulative and stock table series (two points or more) must not fall from one printed
     year to the next."""
     out = []
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     for iid, rows in d.table.items():
         measure = d.measure[iid]
         if measure not in ("cumulative", "stock"):
@@ -403,11 +408,12 @@ def check_falling(df: pd.DataFrame, slug: str) -> list[dict]:
     return out
 
 
-def check_duplicates(df: pd.DataFrame, slug: str) -> list[dict]:
+def check_duplicates(df: pd.DataFrame, slug: str,
+                 rows: DistrictRows | None = None) -> list[dict]:
     """Series printed more than once: table copies (guaranteed equal by the build, counted as
     passed checks) and narrative copies of the same year (which may disagree)."""
     out = []
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     for label, en_label, index in (("表格", "table", d.table), ("正文", "narrative", d.narrative)):
         for iid, rows in index.items():
             by_year: dict[int, list[dict]] = {}
@@ -462,13 +468,14 @@ def _approximate(rows: list[dict]) -> str:
     return ""
 
 
-def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005) -> list[dict]:
+def check_rate_vs_level(df: pd.DataFrame, slug: str, tol: float = 0.005,
+                        rows: DistrictRows | None = None) -> list[dict]:
     """Each growth-rate target g for year t against the CAGR of the level targets over the span
     it covers (from the previous printed rate year, or the level's first year, to t);
     |CAGR - g| <= tol (0.5 pp) passes. When a series has several contiguous spans, one more
     check over the whole span: prod (1 + g_i)^n_i against the level multiple."""
     out = []
-    d = DistrictRows(df, slug)
+    d = rows if rows is not None else DistrictRows(df, slug)
     for rid in [i for i, m in d.measure.items() if m == "growth_rate"]:
         lid = _level_for(slug, rid, d.measure)
         if lid is None:
@@ -595,11 +602,14 @@ def audit(df: pd.DataFrame, district=None, rate_tolerance: float = 0.005) -> pd.
     """
     rows = []
     for slug in district_slugs(df, district):
+        plan = DistrictRows(df, slug)  # one pass over the district's rows for every check
         for check in CHECKS:
             if check is check_rate_vs_level:
-                rows += check(df, slug, rate_tolerance)
-            else:
+                rows += check(df, slug, rate_tolerance, rows=plan)
+            elif check is check_same_name_conflicts:
                 rows += check(df, slug)
+            else:
+                rows += check(df, slug, rows=plan)
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     sev_order = {s: i for i, s in enumerate(SEVERITIES)}
     kind_order = {k: i for i, k in enumerate(KIND_ZH)}

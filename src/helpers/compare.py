@@ -87,30 +87,51 @@ def compare_districts(df: pd.DataFrame, concepts=None, districts=None) -> pd.Dat
     """
     concepts = shared_concepts(df, districts) if concepts is None else list(concepts)
     wanted = set(concepts)
-    ids = [i for i in df["indicator_id"].unique() if concept_of(i) in wanted]
+    ids = {i for i in df["indicator_id"].unique() if concept_of(i) in wanted}
     growth = growth_table(df, districts, indicator_ids=ids, source="best")
-    growth = {(g.district, g.indicator_id): g for g in growth.itertuples(index=False)}
-    rows = []
+    series = {}
     for (slug, iid), recs in plan_groups(df, districts, "best").items():
-        if iid not in set(ids):
+        if iid not in ids:
             continue
         try:
-            s = collapse_series(recs, f"{slug}/{iid}", "best")
+            series[(slug, iid)] = collapse_series(recs, f"{slug}/{iid}", "best")
         except AnalysisError:
             continue  # growth_table lists it in attrs["skipped"]; the audit reports it
+    return tidy_frame(series, growth, concepts)
+
+
+def tidy_frame(series: dict[tuple[str, str], pd.DataFrame], growth: pd.DataFrame,
+               concepts) -> pd.DataFrame:
+    """The tidy comparison frame of `compare_districts` from series already collapsed
+    (``series[(district, indicator_id)]``: helpers.series.collapse_best, in plan order) and
+    their growth_table rows (source="best"), for the ``concepts`` (in that order); series of
+    other concepts are left out. The analysis cache builds it once for every district from the
+    per-district results; `compare_districts` from the indicator table."""
+    concepts = list(concepts)
+    wanted = set(concepts)
+    growth = {(d, i): g for d, i, g in zip(growth["district"], growth["indicator_id"],
+                                            growth.itertuples(index=False))}
+    rows = []
+    for (slug, iid), s in series.items():
+        concept = concept_of(iid)
+        if concept not in wanted:
+            continue
         g = growth.get((slug, iid))
         unit = str(s["unit"].iloc[0])
-        base = dict(concept=concept_of(iid), district=slug, district_name=DISTRICTS[slug].name,
+        measure = str(s["measure"].iloc[0])
+        base = dict(concept=concept, district=slug, district_name=DISTRICTS[slug].name,
                     indicator_id=iid, name_zh=catalogue_entry(iid).get("name_zh", iid),
-                    measure=str(s["measure"].iloc[0]), rule=rule_for(str(s["measure"].iloc[0])),
+                    measure=measure, rule=rule_for(measure),
                     unit=unit, base_kind=g.base_kind if g is not None else "none")
-        for p in s.itertuples(index=False):
-            rows.append(dict(base, statistic="level", year_from=p.year, year_to=p.year,
-                             value=p.value, value_unit=unit, role=p.role,
-                             origin="narrative" if p.section == NARRATIVE_SECTION else "table"))
+        sections = s["section"].tolist()
+        for year, value, role, section in zip(s["year"].tolist(), s["value"].tolist(),
+                                              s["role"].tolist(), sections):
+            rows.append(dict(base, statistic="level", year_from=year, year_to=year,
+                             value=value, value_unit=unit, role=role,
+                             origin="narrative" if section == NARRATIVE_SECTION else "table"))
         if g is None:  # one value only: compared as a level, no annualised change
             continue
-        origins = {"narrative" if x == NARRATIVE_SECTION else "table" for x in s["section"]}
+        origins = {"narrative" if x == NARRATIVE_SECTION else "table" for x in sections}
         origin = "table+narrative" if len(origins) > 1 else origins.pop()
         stat = ANNUAL_STAT[g.rule]
         value = g.implied_annual if stat in RATE_STATS else g.change_per_year

@@ -15,7 +15,7 @@ import pandas as pd
 from .catalogue import catalogue_entry, load_catalogue
 from .districts import resolve_district
 from .errors import AnalysisError
-from .series import collapse_series, is_narrative, is_table, plan_groups, table_series
+from .series import collapsed_groups, is_narrative, is_table, table_series
 from .pages import label_table
 
 
@@ -411,7 +411,7 @@ def describe_series(df: pd.DataFrame, district: str, indicator_id: str,
 
 def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
                  rate_tol: float = 0.005, rel_tol: float = 0.05,
-                 indicator_ids=None, source: str = "table") -> pd.DataFrame:
+                 indicator_ids=None, source: str = "table", collapsed=None) -> pd.DataFrame:
     """Growth of every table series (source="best": every plan series, tables completed by
     the narrative, see helpers.series.collapse_best), per district × indicator, with the rule
     used.
@@ -434,14 +434,19 @@ def growth_table(df: pd.DataFrame, district=None, errors: str = "skip",
     errors="skip": series that cannot be analysed are left out and listed in
     ``result.attrs["skipped"]`` (district, indicator_id, reason); errors="raise" re-raises.
     indicator_ids: only these series (the rest of ``df`` is still used for underlying values).
+    collapsed: helpers.series.collapsed_groups(df, district, source) if already at hand (each
+    series collapsed once for growth, milestones and the report).
     """
     rows, skipped = [], []
     wanted = None if indicator_ids is None else set(indicator_ids)
-    for (slug, iid), recs in plan_groups(df, district, source).items():
+    if collapsed is None:
+        collapsed = collapsed_groups(df, district, source)
+    for (slug, iid), series in collapsed.items():
         if wanted is not None and iid not in wanted:
             continue
         try:
-            series = collapse_series(recs, f"{slug}/{iid}", source)
+            if isinstance(series, AnalysisError):
+                raise series
             rows.append(describe_series(df, slug, iid, rate_tol, rel_tol, series=series))
         except AnalysisError as exc:
             if errors == "raise":

@@ -20,7 +20,7 @@ from .catalogue import name_zh
 from .districts import resolve_district
 from .errors import AnalysisError
 from .growth import RULES, path_value, plan_points, rule_for
-from .series import collapse_series, plan_groups, table_series
+from .series import collapsed_groups, table_series
 from .pages import label_table
 
 #: A plan's intermediate milestone years are data (``milestone_years`` in
@@ -93,7 +93,7 @@ def fit_series(df: pd.DataFrame, district: str, indicator_id: str, years=None,
 
 
 def milestone_fit(df: pd.DataFrame, district=None, years=None,
-                  tolerance: float = 0.05, source: str = "table") -> pd.DataFrame:
+                  tolerance: float = 0.05, source: str = "table", collapsed=None) -> pd.DataFrame:
     """Every milestone of every fitted table series (source="best": every plan series, tables
     completed by the narrative) against its smooth path.
 
@@ -105,14 +105,18 @@ def milestone_fit(df: pd.DataFrame, district=None, years=None,
     vT = v0: the relative gap (m - p)/|p|), relative_gap = m/p - 1, status (ahead / on_path /
     behind at ``tolerance``, a share of the planned change, default 0.05).
     Series that cannot be fitted (flows, growth rates, no intermediate year) are listed in
-    ``result.attrs["skipped"]``.
+    ``result.attrs["skipped"]``. collapsed: helpers.series.collapsed_groups(df, district,
+    source) if already at hand.
     Example: Beilun 亩均税收 38.4 → 55 (2020–2025): path 2023 = 47.64, milestone 46.8 →
     progress 0.506 vs path 0.557, gap -0.051 → behind.
     """
     rows, skipped = [], []
-    for (slug, iid), recs in plan_groups(df, district, source).items():
+    if collapsed is None:
+        collapsed = collapsed_groups(df, district, source)
+    for (slug, iid), series in collapsed.items():
         try:
-            series = collapse_series(recs, f"{slug}/{iid}", source)
+            if isinstance(series, AnalysisError):
+                raise series
             rows += fit_series(df, slug, iid, years, tolerance, series=series)
         except AnalysisError as exc:
             skipped.append({"district": slug, "indicator_id": iid, "reason": str(exc)})

@@ -162,10 +162,11 @@ def note_html(text: str) -> str:
 
 @dataclass
 class DistrictReport:
-    """Everything one district's report shows, computed once by :func:`prepare_report`."""
+    """Everything one district's report shows, computed once by :func:`prepare_report` (or
+    read from the analysis cache, helpers.analysis)."""
 
     district: District
-    df: pd.DataFrame  # load_indicators() for all districts (comparison needs the others)
+    plan: pd.DataFrame  # this district's rows of the indicator table
     end_year: int | None  # targets judged up to this year (None: each series' last target)
     method: str  # progress method key (helpers.progress.METHODS)
     actuals: pd.DataFrame  # load_actuals() rows of every district
@@ -186,14 +187,33 @@ class DistrictReport:
     #: indicator_id → why its printed values form no series (copies that disagree: an audit
     #: finding); left out of series_ids and named under the indicator table
     unusable: dict[str, str] = field(default_factory=dict)
+    #: the indicator table of every district when the report was computed from it (see df)
+    table: pd.DataFrame | None = field(repr=False, default=None)
+    #: level_comparison(tidy) when read from the analysis cache (see levels)
+    cached_levels: pd.DataFrame | None = field(repr=False, default=None)
 
     @property
     def slug(self) -> str:
         return self.district.slug
 
     @property
-    def plan(self) -> pd.DataFrame:
-        return self.df[self.df["district"] == self.slug]
+    def df(self) -> pd.DataFrame:
+        """The indicator table of every district (load_indicators()): the table the report was
+        computed from, or — for a report read from the analysis cache, which needs only its
+        own rows (``plan``) — loaded on first use."""
+        if self.table is None:
+            from . import load_indicators
+            self.table = load_indicators()
+        return self.table
+
+    @cached_property
+    def levels(self) -> pd.DataFrame:
+        """helpers.compare.level_comparison of ``tidy`` (levels at a common year, ranked),
+        computed once (standing table and chart)."""
+        if self.cached_levels is not None:
+            return self.cached_levels
+        from .compare import level_comparison
+        return level_comparison(self.tidy)
 
     def name_of(self, indicator_id: str) -> str:
         """Chinese name of an indicator for this district's readers: exactly as this district
@@ -298,45 +318,44 @@ def prepare_report(district: str, end_year: int | None = None,
     data/actuals/actuals.csv (which wins where both give a value); see load_report_actuals.
     method: progress method ("opensdg" or "unsd"). df: the indicator table (default
     load_indicators() for all districts).
+
+    The analyses that need no actuals (series, growth, pledges, milestones, audit, comparison)
+    come from the analysis cache (helpers.analysis: computed once for every district, keyed on
+    the data version, rebuilt when stale) when ``df`` is None, else are computed from ``df``.
     """
     from . import load_indicators
     from .actuals import load_report_actuals
-    from .audit import audit
+    from .analysis import compute_district, district_analysis
     from .catalogue import catalogue_frame
-    from .compare import compare_districts
-    from .growth import growth_table
-    from .milestones import milestone_fit
     from .progress import actual_points, assess_progress
-    from .series import collapse_best, is_table, plan_groups
+    from .series import is_table
 
     d = resolve_district(district)
-    df = load_indicators() if df is None else df
-    if not (df["district"] == d.slug).any():
-        raise AnalysisError(f"no indicator rows for {d.name} ({d.slug}) in the indicator table; "
-                            "its extraction has not been built (run `make data`)")
-    end_year = check_end_year(df, d.slug, end_year)
+    tables = district_analysis(d.slug) if df is None else None
+    if tables is None:  # computed: the caller's table, or no usable cache
+        df = load_indicators() if df is None else df
+        if not (df["district"] == d.slug).any():
+            raise AnalysisError(f"no indicator rows for {d.name} ({d.slug}) in the indicator table; "
+                                "its extraction has not been built (run `make data`)")
+        plan = df[df["district"] == d.slug]
+    else:
+        plan = tables.plan
+    end_year = check_end_year(plan, d.slug, end_year)
     actuals, label = load_report_actuals(actuals_path)
-    series, unusable = {}, {}
-    for (_, iid), recs in plan_groups(df, d.slug, "best").items():  # tables, else the text
-        try:
-            series[iid] = collapse_best(recs, f"{d.slug}/{iid}")
-        except AnalysisError as exc:
-            unusable[iid] = str(exc)
-    ids = list(series)
-    plan = df[df["district"] == d.slug]
+    if tables is None:
+        tables = compute_district(df, d.slug)
+    ids = list(tables.series)
     in_tables = set(plan.loc[is_table(plan), "indicator_id"])
     narrative_only = [i for i in ids if i not in in_tables]
-    doubling, leap, pledge_note = pledge_tables(df, d.slug)
     return DistrictReport(
-        district=d, df=df, end_year=end_year, method=method, actuals=actuals,
+        district=d, plan=plan, end_year=end_year, method=method, actuals=actuals,
         actuals_label=label, series_ids=ids, narrative_only=narrative_only,
-        growth=growth_table(df, d.slug, source="best"), doubling=doubling, leap=leap,
-        pledge_note=pledge_note, fit=milestone_fit(df, d.slug, source="best"),
-        findings=audit(df, d.slug),
-        tidy=compare_districts(df, concepts=concepts_of_district(df, d.slug)),
+        growth=tables.growth, doubling=tables.doubling, leap=tables.leap,
+        pledge_note=tables.pledge_note, fit=tables.fit, findings=tables.findings,
+        tidy=tables.tidy,
         progress=assess_progress(plan, actuals, method=method, target_year=end_year),
         points=actual_points(actuals, d.slug, plan), catalogue=catalogue_frame(),
-        series=series, unusable=unusable)
+        series=tables.series, unusable=tables.unusable, table=df, cached_levels=tables.levels)
 
 
 # --------------------------------------------------------------------------- title and headline
@@ -528,7 +547,7 @@ def status_badge(status: str) -> str:
 def indicator_table(rep: DistrictReport) -> pd.DataFrame:
     """One row per table series: 类别, 指标, 基期, each target year, 隐含年均变化, 测算口径,
     进展状态 (badge HTML), 牵头单位 — every number with its unit, "—" where nothing is printed."""
-    years = target_years(rep.df, rep.slug)
+    years = target_years(rep.plan, rep.slug)
     first = _first_table_rows(rep)
     growth = rep.growth.set_index("indicator_id")
     status = dict(zip(rep.progress["indicator_id"], rep.progress["status"]))
@@ -917,7 +936,7 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
     Columns: 指标, 比较口径, 本区, 排名, 其他区; helper columns _rank, _n, _indicator_id,
     _statistic (``level`` for a level row), _value, _year (the level's year) for charts and the
     headline."""
-    from .compare import PLAN_STATS, STATISTICS, level_comparison, level_text
+    from .compare import PLAN_STATS, STATISTICS, level_text
     t = rep.tidy[rep.tidy["statistic"].isin(PLAN_STATS)]
     rows = []
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
@@ -937,7 +956,7 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
                      "排名": f"{int(me['_rank'])}/{len(grp)}", "其他区": others,
                      "_rank": int(me["_rank"]), "_n": len(grp), "_indicator_id": iid,
                      "_statistic": stat, "_value": float(me["value"]), "_year": pd.NA})
-    levels = level_comparison(rep.tidy)
+    levels = rep.levels
     for iid, grp in levels.groupby("indicator_id", sort=False):
         if rep.slug not in set(grp["district"]):
             continue
@@ -1018,12 +1037,11 @@ def shared_levels_figure(levels: pd.DataFrame, highlight_district: str | None = 
 def standing_level_figure(rep: DistrictReport):
     """Bars of the levels at a common year on the shared indicators this district prints,
     this district highlighted; None if there is nothing to draw."""
-    from .compare import level_comparison
     st = standing_table(rep)
     ids = set(st.loc[st["_statistic"] == "level", "_indicator_id"])
     if not ids:
         return None
-    levels = level_comparison(rep.tidy)
+    levels = rep.levels
     levels = levels[levels["indicator_id"].isin(ids)].copy()
     levels["name_zh"] = levels["indicator_id"].map(rep.name_of)
     return shared_levels_figure(levels, rep.slug)

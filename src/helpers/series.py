@@ -192,6 +192,20 @@ def collapse_series(recs, what: str, source: str = "table") -> pd.DataFrame:
     return collapse_best(recs, what) if source == "best" else collapse_printings(recs, what)
 
 
+def collapsed_groups(df: pd.DataFrame, district=None,
+                     source: str = "table") -> dict[tuple[str, str], pd.DataFrame | AnalysisError]:
+    """Every group of `plan_groups` collapsed once (`collapse_series`), in the same order:
+    (district, indicator_id) → the series, or the AnalysisError collapsing it raised (copies
+    that disagree …). growth_table and milestone_fit take it to share one collapse per series."""
+    out: dict[tuple[str, str], pd.DataFrame | AnalysisError] = {}
+    for (slug, iid), recs in plan_groups(df, district, source).items():
+        try:
+            out[(slug, iid)] = collapse_series(recs, f"{slug}/{iid}", source)
+        except AnalysisError as exc:
+            out[(slug, iid)] = exc
+    return out
+
+
 def table_groups(df: pd.DataFrame, district=None) -> dict[tuple[str, str], list[dict]]:
     """Table rows grouped by (district, indicator_id) in one pass, as lists of row dicts, in
     district order then table order (feed a group to `collapse_printings`)."""

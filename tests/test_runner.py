@@ -291,8 +291,10 @@ def test_index_keeps_districts_of_earlier_runs_from_their_records(tmp_path):
     (tmp_path / "beilun.interrupted.json").write_text("{not json")  # unreadable: ignored
     this_run = _result("ouhai", "ok", files={"html": "ouhai.html", "ipynb": "ouhai.ipynb"})
     rows = runner.index_results(out, [this_run])
+    # every district of the kit with a record whose report is there, in kit order
     assert [(r.district, r.status, r.refreshed) for r in rows] == [
-        ("beilun", "ok", False), ("yinzhou", "failed", False), ("ouhai", "ok", True)]
+        (s, "failed" if s == "yinzhou" else "ok", s == "ouhai") for s in DISTRICTS if s != "zhenhai"]
+    assert {"beilun", "yinzhou", "ouhai"} <= {r.district for r in rows}
     page = runner.index_html(out, rows)
     assert '<a href="beilun.html">北仑区</a>' in page and '<a href="ouhai.html">瓯海区</a>' in page
     assert "zhenhai.html" not in page and "ValueError: x" in page
@@ -430,3 +432,58 @@ def test_a_worker_that_dies_is_a_failure_and_leaves_no_kernel(tmp_path, monkeypa
     assert [p for p in _tagged_processes(tag) if p.pid != os.getpid()] == []
     assert (out / "beilun.html").read_text(encoding="utf-8") == "<p>last good beilun</p>"
     assert not [p.name for p in out.iterdir() if ".running-" in p.name or p.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------- engines in the batch
+
+def _kernel_pid_notebook(tmp_path):
+    """A report stand-in that prints its kernel's pid; Yinzhou's kills its kernel once."""
+    marker = tmp_path / "yinzhou-died"
+    nb = tmp_path / "pid.py"
+    nb.write_text('# %% tags=["parameters"]\ndistrict = "beilun"\nend_year = None\n'
+                  'actuals_path = None\n\n# %%\nimport os\nprint(os.getpid())\n\n# %%\n'
+                  f'if district == "yinzhou" and not os.path.exists({str(marker)!r}):\n'
+                  f'    open({str(marker)!r}, "w").close()\n    os._exit(1)\n', encoding="utf-8")
+    return nb, marker
+
+
+def _kernel_pid(out, slug):
+    import nbformat
+    cells = [c for c in nbformat.read(out / f"{slug}.ipynb", as_version=4).cells
+             if c.cell_type == "code"]
+    return int(cells[-2].outputs[0]["text"])
+
+
+def test_warm_batch_reuses_one_kernel_per_worker_and_replaces_a_dead_one(tmp_path):
+    import os
+    nb, marker = _kernel_pid_notebook(tmp_path)
+    out = tmp_path / "warm"
+    batch = runner.run_batch(["beilun", "yinzhou", "zhenhai"], out, jobs=1, notebook=nb,
+                             progress=False)
+    assert batch.exit_code == 0 and marker.exists()
+    assert [r.attempts for r in batch.results] == [1, 2, 1]  # Yinzhou: kernel died, one retry
+    pids = {slug: _kernel_pid(out, slug) for slug in ("beilun", "yinzhou", "zhenhai")}
+    assert pids["yinzhou"] != pids["beilun"]  # a fresh kernel after the death …
+    assert pids["zhenhai"] == pids["yinzhou"]  # … kept warm for the next district
+    for pid in pids.values():  # and none is left running after the batch
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert "(attempts: 2)" in runner.summary_lines(batch.results, out, 1.0)[1]
+
+
+def test_cold_engine_starts_a_kernel_per_report(tmp_path):
+    nb, _ = _kernel_pid_notebook(tmp_path)
+    out = tmp_path / "cold"
+    batch = runner.run_batch(["beilun", "zhenhai"], out, jobs=1, notebook=nb, engine="cold",
+                             progress=False)
+    assert batch.exit_code == 0
+    assert _kernel_pid(out, "beilun") != _kernel_pid(out, "zhenhai")
+    assert runner.build_parser().parse_args([]).engine == "warm"
+    assert runner.build_parser().parse_args(["--engine", "cold"]).engine == "cold"
+
+
+def test_unknown_engine_is_refused_naming_the_option(capsys, tmp_path):
+    assert runner.main(["--engine", "hot", "beilun", "--output-dir", str(tmp_path / "o")]) == 2
+    assert "argument --engine: invalid choice: 'hot' (choose from 'warm', 'cold')" in capsys.readouterr().err
+    with pytest.raises(runner.KitError, match="--engine 'hot': unknown; choose one of warm, cold"):
+        runner.run_batch(["beilun"], tmp_path / "o", engine="hot", progress=False)

@@ -4,6 +4,7 @@ Command line (``make reports`` / ``make report DISTRICT=beilun`` call this)::
 
     python -m helpers.runner [--jobs N] [--timeout S] [--output-dir reports]
                              [--actuals PATH] [--end-year YYYY] [--method opensdg|unsd]
+                             [--engine warm|cold] [--dask tcp://host:8786]
                              [district ...]
 
 No district → all of them. Every argument is checked before anything runs, and a bad one is
@@ -27,9 +28,24 @@ and the others from their latest run records (so ``make report DISTRICT=ouhai`` 
 districts listed, marked as not refreshed). A failed district leaves its executed notebook (with
 the error) in ``reports/<district>.failed.ipynb`` and its record in ``<district>.failed.json``;
 the others carry on, and the terminal shows the failing cell with its exception type and
-message. Reports run in parallel (``--jobs``, default: number of CPUs, at most the number of
-districts), each in a worker process of its own process group; a kernel start that loses a port
-race is retried once.
+message. Reports run in parallel on ``--jobs`` worker processes (default: number of CPUs, at
+most the number of districts), each in a process group of its own and running one district
+after another; a kernel start that loses a port race is retried once.
+
+Engines (``--engine``): ``warm`` (default, :mod:`helpers.engine`) — each worker starts one
+kernel on its first district, with the report's imports done, and reuses it for its next
+districts, reset to a fresh namespace before each; a kernel that dies is replaced by a fresh one
+and the report run again once. ``cold`` — papermill's default engine, a new kernel per report.
+Both write the same files, byte for byte apart from the page's generation time.
+
+Dask (``--dask tcp://host:8786``): the districts run as tasks on an existing Dask cluster
+(``distributed.Client(address).get_executor()``) instead of local worker processes, with the
+same result files and run records and the same per-district failure isolation (a task that
+raises or whose worker dies fails its district alone). The workers must see the kit (installed
+``helpers``, data, notebook) and the output folder at the same paths (a shared file system);
+``--jobs`` caps the tasks submitted at a time (default: the cluster's worker threads). With the
+warm engine each worker thread keeps one kernel; it ends with its worker (ipykernel also exits
+when its parent does).
 
 Ctrl-C (SIGINT) or SIGTERM: no further district starts, every worker and every kernel it
 started is stopped (none is left running), and reports/ stays consistent: each district has
@@ -38,6 +54,12 @@ report and get ``<district>.interrupted.json`` (status ``interrupted``, ``refres
 and the index lists only files that are on disk. Exit status 0 when all succeed, 1 when any
 failed, 2 for bad arguments, 128 + the signal number when interrupted (130 for Ctrl-C, 143 for
 SIGTERM).
+
+With ``--dask`` an interrupt holds less: no further district is submitted and every submitted
+task is cancelled (one still queued never starts), but a task already running cannot be stopped
+from here: it finishes on the cluster and puts its district's files in place all at once or not
+at all (never half-written). The runner does not wait for it: it records the district as
+interrupted (``refreshed`` false) and writes the index from what is on disk.
 
 Plain papermill, for a scheduler (cron, Airflow's PapermillOperator, Dagster's dagstermill).
 papermill reads JSON notebooks only, so convert the percent script first::

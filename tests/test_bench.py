@@ -19,7 +19,7 @@ def test_smoke_run_prints_every_measurement_and_ratio(tmp_path, capsys):
     assert out[0] == f"helpers.bench: engine warm, 1 run each, os.cpu_count() = {bench.os.cpu_count()}"
     assert re.fullmatch(r"\s+min\s+median\s+runs", out[1])
     labels = ["floor (bare kernel + report imports)", "batch, 1 district, serial",
-              "batch, 1 district, 1 worker", "per report, N=1 synthetic, 2 workers",
+              "batch, 1 district, 1 worker (the serial runs)", "per report, N=1 synthetic, 2 workers",
               "per report, N=2 synthetic, 2 workers"]
     for line, label in zip(out[2:7], labels):
         assert re.fullmatch(re.escape(label) + r"\s+\d+\.\d\d s\s+\d+\.\d\d s\s+1", line), line

@@ -187,8 +187,12 @@ def run(args) -> tuple[list[str], list[str]]:
     failures: list[str] = []
     floor = time_floor(work / "floor", args.runs)
     serial = time_batch(work, slugs, 1, args.runs, args.engine, failures, "serial")
-    parallel = time_batch(work, slugs, batch_jobs, args.runs, args.engine, failures,
-                          _workers(batch_jobs))
+    if batch_jobs > 1:
+        parallel = time_batch(work, slugs, batch_jobs, args.runs, args.engine, failures,
+                              _workers(batch_jobs))
+    else:  # one district: one worker, which is the serial batch (not run twice)
+        parallel = Timing(serial.label.replace("serial", "1 worker (the serial runs)"),
+                          list(serial.seconds))
     small = time_synthetic(work, args.base, jobs, args.runs, args.engine, failures)
     large = time_synthetic(work, args.n, jobs, args.runs, args.engine, failures)
     k = len(slugs)

@@ -3,9 +3,10 @@ real ones, values perturbed, clearly labelled. NEVER a source of figures for a r
 
     python -m helpers.bench_synthetic N OUT_DIR [--seed S]
 
-District ``k`` (1…N) is a copy of real district ``k mod 4`` (kit order) under a new slug
-``syn001`` and name ``合成区001``, with the source's city and plan years. Every row of the source
-district is kept (same indicators, years, roles, sections, source places), with:
+District ``k`` (1…N) is a copy of real district ``k`` modulo the number of real ones (kit order)
+under a new slug ``syn001`` and name ``合成区001``, with the source's city and plan years. Every
+row of the source district is kept (same indicators, years, roles, sections, source places),
+with:
 
 * ``value`` multiplied by one factor per (synthetic district, indicator) drawn from
   ``[1 - spread, 1 + spread]`` by a seeded generator (the same seed gives the same table), then

@@ -127,3 +127,24 @@ def test_an_unreachable_scheduler_is_named(capsys, tmp_path, monkeypatch):
     assert "error: --dask tcp://127.0.0.1:9: cannot connect to the Dask scheduler" in \
         capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stopped_batch_submits_nothing_more_to_the_cluster(tmp_path, cluster):
+    """After SIGINT/SIGTERM (a signal in ``stop``) no district is submitted: nothing runs and
+    nothing is written; the runner records them as interrupted (see run_batch)."""
+    import signal
+    nb = tmp_path / "report.py"
+    nb.write_text(NOTEBOOK, encoding="utf-8")
+    client = runner._dask_client(cluster.scheduler_address)
+    results, started = {}, {}
+
+    class Bar:
+        def set_postfix_str(self, s): pass
+        def update(self): pass
+    try:
+        runner._schedule_dask(client, ["beilun", "yinzhou"], 2, dict(output_dir=tmp_path / "o",
+                              notebook=nb), results, [signal.SIGINT], Bar(), "v", started)
+        assert sum(len(keys) for keys in client.processing().values()) == 0
+    finally:
+        client.close()
+    assert results == {} and started == {} and not (tmp_path / "o").exists()

@@ -432,6 +432,9 @@ def _register_kernel(km) -> None:
     pid = getattr(prov, "pid", None)
     if not pid:
         return
+    for old, old_km in list(_KERNELS.items()):  # kernels shut down since (a warm one replaced)
+        if not getattr(old_km, "has_kernel", True):
+            _KERNELS.pop(old, None)
     _KERNELS[pid] = km
     if _PARENT_CONN is not None:
         with contextlib.suppress(OSError, ValueError):

@@ -859,8 +859,8 @@ def _schedule_dask(client, slugs, jobs, kwargs, results, stop, bar, version, sta
             for fut in done:
                 collect(fut, running.pop(fut))
     finally:
-        for fut in list(running):
-            if fut.done() and not stop:
+        for fut in list(running):  # finished meanwhile (also after a signal): its result
+            if fut.done() and not fut.cancelled():
                 collect(fut, running.pop(fut))
         # stop: every submitted task cancelled (a queued one never starts), nothing submitted
         with contextlib.suppress(Exception):

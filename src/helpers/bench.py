@@ -224,7 +224,9 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .runner import DEFAULT_ENGINE, ENGINES
     p = argparse.ArgumentParser(prog="python -m helpers.bench",
-                                description=__doc__.split("\n")[0])
+                                description="Time the report batch against a bare kernel "
+                                            "start, and per report at B and N synthetic "
+                                            "districts (min and median of several runs).")
     p.add_argument("--runs", type=_positive, default=3, help="runs of each measurement (default 3)")
     p.add_argument("--jobs", "-j", type=_positive, default=2,
                    help="workers of the parallel batch and the synthetic runs (default 2)")
@@ -232,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="synthetic districts of the scale run (default 100)")
     p.add_argument("--base", type=_positive, default=4,
                    help="synthetic districts of the small run it is compared with (default 4)")
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"report engine of the batches (default {DEFAULT_ENGINE})")
     p.add_argument("--districts", nargs="+", default=None, metavar="slug",
                    help="the kit's districts of the batch (default: all)")
     p.add_argument("--work", type=Path, default=Path(".bench"),

@@ -19,7 +19,6 @@ import nbformat
 import pytest
 
 from helpers import engine, runner
-from helpers.paths import ROOT
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -17,8 +17,13 @@ Use it
 
 * From Python, with the contract of :func:`helpers.runner.execute` (drop-in replacement)::
 
-      from helpers.engine import execute_warm
+      from helpers.engine import execute_warm, run_warm
       attempts = execute_warm(notebook, "reports/beilun.ipynb", {"district": "beilun"})
+      attempts, executed = run_warm(...)  # the same, and the executed notebook itself
+
+  ``helpers.runner`` uses it by default (``--engine warm``): each worker process runs one
+  district after another in its kernel. A process that runs notebooks in several threads (a
+  Dask worker with ``--nthreads`` > 1) gets one warm kernel per thread.
 
 * From papermill, by its engine name (registered through the ``papermill.engine`` entry point
   in ``pyproject.toml``; ``pip install -e .`` / ``make setup`` registers it)::

@@ -14,6 +14,8 @@ DISTRICT_FILES := $(wildcard data/districts/*.toml)
 SRC := $(shell find src/helpers -name '*.py')
 JOBS ?= 2
 DISTRICT ?=
+# synthetic districts of make bench's scale run
+N ?= 100
 
 .PHONY: help setup data check reports report test bench lab clean
 
@@ -23,7 +25,7 @@ help:
 	@echo "make test               run the test suite"
 	@echo "make data               rebuild data/clean from data/raw (and the analysis of every district)"
 	@echo "make check              list every problem of every district's data (python -m helpers.district check)"
-	@echo "make bench              time the report batch against a bare kernel start"
+	@echo "make bench [N=100]      time the batch: floor, serial and 2 workers, per report at N=4 and N=N"
 	@echo "make lab                open JupyterLab on notebooks/"
 
 setup: $(STAMP)
@@ -60,7 +62,7 @@ test: $(CLEAN)
 	$(BIN)/python -m pytest -q
 
 bench: $(CLEAN)
-	$(BIN)/python -m helpers.bench --jobs $(JOBS)
+	$(BIN)/python -m helpers.bench --jobs $(JOBS) --n $(N)
 
 lab: $(CLEAN) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)

@@ -342,8 +342,24 @@ def _tagged_processes(tag):
     return found
 
 
-@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
-def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_path, signame):
+def _refreshed(out) -> list[str]:
+    """Districts whose run record in ``out`` is from a run after _previous_reports."""
+    done = []
+    for slug in DISTRICTS:
+        try:
+            rec = json.loads((out / f"{slug}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if rec.get("started", "") > "2025-01-01T00:00:00":
+            done.append(slug)
+    return done
+
+
+@pytest.mark.parametrize("signame, when", [("SIGINT", "first kernel"), ("SIGTERM", "first kernel"),
+                                           ("SIGTERM", "after a report")])
+def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_path, signame, when):
+    """Signalled when the first kernel runs, or after a worker has finished a report and its
+    warm kernel has gone on to the worker's next district."""
     import os
     import signal
     import subprocess
@@ -362,9 +378,10 @@ def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_pat
                             env={**os.environ, "KIT_RUNNER_TEST": tag},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline and proc.poll() is None:
-            if any("ipykernel" in " ".join(p.cmdline()) for p in _tagged_processes(tag)):
+            kernels = any("ipykernel" in " ".join(p.cmdline()) for p in _tagged_processes(tag))
+            if kernels and (when == "first kernel" or _refreshed(out)):
                 break
             time.sleep(0.05)
         else:
@@ -435,3 +452,58 @@ def test_a_worker_that_dies_is_a_failure_and_leaves_no_kernel(tmp_path, monkeypa
     assert [p for p in _tagged_processes(tag) if p.pid != os.getpid()] == []
     assert (out / "beilun.html").read_text(encoding="utf-8") == "<p>last good beilun</p>"
     assert not [p.name for p in out.iterdir() if ".running-" in p.name or p.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------- engines in the batch
+
+def _kernel_pid_notebook(tmp_path):
+    """A report stand-in that prints its kernel's pid; Yinzhou's kills its kernel once."""
+    marker = tmp_path / "yinzhou-died"
+    nb = tmp_path / "pid.py"
+    nb.write_text('# %% tags=["parameters"]\ndistrict = "beilun"\nend_year = None\n'
+                  'actuals_path = None\n\n# %%\nimport os\nprint(os.getpid())\n\n# %%\n'
+                  f'if district == "yinzhou" and not os.path.exists({str(marker)!r}):\n'
+                  f'    open({str(marker)!r}, "w").close()\n    os._exit(1)\n', encoding="utf-8")
+    return nb, marker
+
+
+def _kernel_pid(out, slug):
+    import nbformat
+    cells = [c for c in nbformat.read(out / f"{slug}.ipynb", as_version=4).cells
+             if c.cell_type == "code"]
+    return int(cells[-2].outputs[0]["text"])
+
+
+def test_warm_batch_reuses_one_kernel_per_worker_and_replaces_a_dead_one(tmp_path):
+    import os
+    nb, marker = _kernel_pid_notebook(tmp_path)
+    out = tmp_path / "warm"
+    batch = runner.run_batch(["beilun", "yinzhou", "zhenhai"], out, jobs=1, notebook=nb,
+                             progress=False)
+    assert batch.exit_code == 0 and marker.exists()
+    assert [r.attempts for r in batch.results] == [1, 2, 1]  # Yinzhou: kernel died, one retry
+    pids = {slug: _kernel_pid(out, slug) for slug in ("beilun", "yinzhou", "zhenhai")}
+    assert pids["yinzhou"] != pids["beilun"]  # a fresh kernel after the death …
+    assert pids["zhenhai"] == pids["yinzhou"]  # … kept warm for the next district
+    for pid in pids.values():  # and none is left running after the batch
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert "(attempts: 2)" in runner.summary_lines(batch.results, out, 1.0)[1]
+
+
+def test_cold_engine_starts_a_kernel_per_report(tmp_path):
+    nb, _ = _kernel_pid_notebook(tmp_path)
+    out = tmp_path / "cold"
+    batch = runner.run_batch(["beilun", "zhenhai"], out, jobs=1, notebook=nb, engine="cold",
+                             progress=False)
+    assert batch.exit_code == 0
+    assert _kernel_pid(out, "beilun") != _kernel_pid(out, "zhenhai")
+    assert runner.build_parser().parse_args([]).engine == "warm"
+    assert runner.build_parser().parse_args(["--engine", "cold"]).engine == "cold"
+
+
+def test_unknown_engine_is_refused_naming_the_option(capsys, tmp_path):
+    assert runner.main(["--engine", "hot", "beilun", "--output-dir", str(tmp_path / "o")]) == 2
+    assert "argument --engine: invalid choice: 'hot' (choose from 'warm', 'cold')" in capsys.readouterr().err
+    with pytest.raises(runner.KitError, match="--engine 'hot': unknown; choose one of warm, cold"):
+        runner.run_batch(["beilun"], tmp_path / "o", engine="hot", progress=False)

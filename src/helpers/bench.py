@@ -1,29 +1,49 @@
-"""How much does a report batch cost beyond starting kernels? ``make bench`` runs this.
+"""What does a report batch cost, against a bare kernel, and does it stay flat with the number of
+districts? ``make bench [N=100]`` runs this (issue 12.4/12.6).
 
-    python -m helpers.bench [--jobs N] [--floor-runs K]
+    python -m helpers.bench [--runs K] [--jobs J] [--n N] [--base B] [--engine warm|cold]
+                            [--districts slug ...] [--work .bench]
 
-Measures, with the same machinery as ``helpers.runner``:
+Measures, with the runner's own machinery, each ``--runs`` times (default 3), and prints one table
+with the fastest (min) and the median run of each, side by side:
 
-* **floor** — one bare kernel start that runs the same imports as the report: papermill
-  executes a two-cell notebook (a parameters cell, then the report's imports) through
-  :func:`helpers.runner.execute`. Run ``--floor-runs`` times (default 2); the fastest counts.
-* **batch** — :func:`helpers.runner.run_reports` for every district into a temporary folder
-  (execution, HTML rendering, index), with ``--jobs`` workers.
+* **floor** — a bare kernel start that runs the report's imports: papermill executes a two-cell
+  notebook (a parameters cell, then :data:`REPORT_IMPORTS`) with its default engine
+  (:func:`helpers.runner.execute`);
+* **batch, serial** and **batch, J workers** — :func:`helpers.runner.run_batch` for the kit's
+  districts (all, or ``--districts``) into a fresh folder under ``--work`` (execution, HTML, PDF,
+  index), with 1 and with ``--jobs`` (default 2) workers;
+* **per report at N=B and N=N** — the runner, as a subprocess with ``DISTRICT_KIT_ROOT``
+  pointing at a kit root of B (default 4) and of N (default 100) SYNTHETIC districts written
+  by :func:`helpers.bench_synthetic.write_synthetic_root` under ``--work`` (the notebooks
+  copied in), with ``--jobs`` workers: the batch's wall time ÷ its number of reports. Each
+  synthetic table is checked after every run: the data freshness check must not have rebuilt
+  it (that would time a build, or worse, reports of other data).
 
-Prints both, the ratio batch / floor, and the ratio to the ideal parallel batch
-``floor × ceil(districts / jobs)`` (what the batch would cost if a report were nothing but its
-kernel start and imports). Nothing is written outside the temporary folder.
+and from those: the ratio batch ÷ (districts × floor) (serial batch; below 1 means a report
+costs less than a kernel start, which a warm kernel makes possible), the speed-up of J workers
+(serial ÷ J workers) and the ratio of the per-report times N ÷ B (1.00 = flat). Ratios are
+taken of the mins and of the medians. Exit status 1 when any report failed (the failures are
+listed), 2 for a bad option. Timings mean something only on a quiet machine.
+
+Everything is written under ``--work`` (default ``.bench/``, removed by ``make clean``); the
+kit's own ``reports/`` and data are not touched.
 """
 from __future__ import annotations
 
 import argparse
-import math
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
 import sys
-import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .districts import DISTRICTS
+from .errors import KitError
 
 #: The imports a district report performs (helpers.report.prepare_report and the charts).
 REPORT_IMPORTS = """\
@@ -42,57 +62,202 @@ def floor_notebook_text() -> str:
             + REPORT_IMPORTS)
 
 
-def time_floor(workdir: Path, runs: int = 2) -> list[float]:
-    """Wall-clock seconds of ``runs`` executions of the floor notebook (kernel start + imports)."""
+@dataclass
+class Timing:
+    """Wall-clock seconds of the runs of one measurement (per report where ``per`` > 1)."""
+
+    label: str
+    seconds: list[float] = field(default_factory=list)
+    per: int = 1  # the runs' times are divided by this (reports in the batch)
+
+    @property
+    def values(self) -> list[float]:
+        return [s / self.per for s in self.seconds]
+
+    @property
+    def min(self) -> float:
+        return min(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+
+def time_floor(workdir: Path, runs: int = 3) -> Timing:
+    """``runs`` executions of the floor notebook (kernel start + report imports)."""
     from .runner import execute
+    workdir.mkdir(parents=True, exist_ok=True)
     nb = workdir / "floor.py"
     nb.write_text(floor_notebook_text(), encoding="utf-8")
-    times = []
+    t = Timing("floor (bare kernel + report imports)")
     for i in range(runs):
         t0 = time.perf_counter()
         execute(nb, workdir / f"floor-{i}.ipynb", {"district": next(iter(DISTRICTS))},
                 log_path=workdir / "floor.kernel.log")
-        times.append(time.perf_counter() - t0)
-    return times
+        t.seconds.append(time.perf_counter() - t0)
+    return t
 
 
-def time_batch(workdir: Path, jobs: int | None) -> tuple[float, list]:
-    """Wall-clock seconds of the whole report batch (all districts) into workdir/reports."""
-    from .runner import run_reports
-    t0 = time.perf_counter()
-    results = run_reports(None, workdir / "reports", jobs=jobs, progress=False)
-    return time.perf_counter() - t0, results
+def _workers(n: int) -> str:
+    return f"{n} worker{'s' if n > 1 else ''}"
 
 
-def summary(floor: float, batch: float, n: int, jobs: int, results: list) -> list[str]:
-    """The lines printed: per-district times, floor, batch and the two ratios."""
-    ideal = floor * math.ceil(n / jobs)
-    lines = [f"  {r.district:<8} {r.status:<6} {r.seconds:6.2f} s" for r in results]
-    lines += [
-        f"floor (kernel start + report imports): {floor:6.2f} s",
-        f"batch ({n} reports, {jobs} job{'s' if jobs > 1 else ''}):          {batch:6.2f} s",
-        f"batch / floor:                          {batch / floor:6.2f}",
-        f"batch / (floor × ceil({n}/{jobs}) = {ideal:.2f} s): {batch / ideal:6.2f}",
-    ]
+def time_batch(workdir: Path, slugs: list[str], jobs: int, runs: int, engine: str,
+               failures: list[str], what: str) -> Timing:
+    """``runs`` batches of the kit's districts ``slugs`` with ``jobs`` workers, each into a fresh
+    folder; failed reports are added to ``failures``. ``what``: the label's last part."""
+    from .runner import run_batch
+    t = Timing(f"batch, {len(slugs)} district{'s' if len(slugs) > 1 else ''}, {what}")
+    for i in range(runs):
+        out = workdir / f"batch-j{jobs}-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        t0 = time.perf_counter()
+        batch = run_batch(slugs, out, jobs=jobs, progress=False, engine=engine)
+        t.seconds.append(time.perf_counter() - t0)
+        failures += [f"{r.district}: {r.status} {r.error}" for r in batch.results if not r.ok]
+    return t
+
+
+def synthetic_root(workdir: Path, n: int) -> Path:
+    """A kit root of ``n`` SYNTHETIC districts under ``workdir``, written afresh from the kit's
+    current data (not timed), with the report notebooks copied in."""
+    from . import paths
+    from .bench_synthetic import write_synthetic_root
+    root = workdir / f"synthetic-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    write_synthetic_root(root, n)
+    shutil.copytree(paths.NOTEBOOK_DIR, root / "notebooks", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    return root
+
+
+def _table_state(root: Path) -> tuple[str, float]:
+    table = root / "data" / "clean" / "indicators.csv"
+    return hashlib.sha256(table.read_bytes()).hexdigest(), table.stat().st_mtime
+
+
+def time_synthetic(workdir: Path, n: int, jobs: int, runs: int, engine: str,
+                   failures: list[str]) -> Timing:
+    """``runs`` runner batches over ``n`` synthetic districts (a subprocess with
+    DISTRICT_KIT_ROOT), per report. KitError if the synthetic table was rebuilt meanwhile."""
+    root = synthetic_root(workdir, n)
+    before = _table_state(root)
+    env = {**os.environ, "DISTRICT_KIT_ROOT": str(root)}
+    t = Timing(f"per report, N={n} synthetic, {_workers(jobs)}", per=n)
+    for i in range(runs):
+        out = root / f"reports-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs),
+                               "--engine", engine, "--quiet", "--output-dir", str(out)],
+                              env=env, capture_output=True, text=True)
+        t.seconds.append(time.perf_counter() - t0)
+        if _table_state(root) != before:
+            raise KitError(f"{root / 'data' / 'clean' / 'indicators.csv'} was rebuilt during "
+                           "the run: the data freshness check does not accept the synthetic "
+                           "root, so the timing would include a build")
+        if proc.returncode != 0:
+            tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
+            failures.append(f"N={n} run {i + 1}: runner exit {proc.returncode}: "
+                            + " | ".join(tail))
+    return t
+
+
+def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, runs: int,
+                header: str) -> list[str]:
+    """The printed table: one row per measurement (min, median, runs) and one per ratio."""
+    width = max(len(r.label) for r in rows) if rows else 30
+    width = max(width, *(len(label) for label, _, _ in ratios)) if ratios else width
+    lines = [header, f"{'':<{width}}  {'min':>8}  {'median':>8}  runs"]
+    for r in rows:
+        lines.append(f"{r.label:<{width}}  {r.min:>6.2f} s  {r.median:>6.2f} s  {len(r.seconds):>4}")
+    for label, lo, mid in ratios:
+        lines.append(f"{label:<{width}}  {lo:>8.2f}  {mid:>8.2f}")
     return lines
 
 
+def run(args) -> tuple[list[str], list[str]]:
+    """Measure everything; (printed lines, failures)."""
+    from .runner import validate_districts
+    slugs = validate_districts(args.districts)
+    jobs = args.jobs
+    batch_jobs = min(jobs, len(slugs))  # (as the runner: no more workers than districts)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    floor = time_floor(work / "floor", args.runs)
+    serial = time_batch(work, slugs, 1, args.runs, args.engine, failures, "serial")
+    if batch_jobs > 1:
+        parallel = time_batch(work, slugs, batch_jobs, args.runs, args.engine, failures,
+                              _workers(batch_jobs))
+    else:  # one district: one worker, which is the serial batch (not run twice)
+        parallel = Timing(serial.label.replace("serial", "1 worker (the serial runs)"),
+                          list(serial.seconds))
+    small = time_synthetic(work, args.base, jobs, args.runs, args.engine, failures)
+    large = time_synthetic(work, args.n, jobs, args.runs, args.engine, failures)
+    k = len(slugs)
+    ratios = [
+        (f"batch serial ÷ ({k} × floor)", serial.min / (k * floor.min),
+         serial.median / (k * floor.median)),
+        (f"speed-up, {_workers(batch_jobs)} (serial ÷ {_workers(batch_jobs)})",
+         serial.min / parallel.min,
+         serial.median / parallel.median),
+        (f"per report N={args.n} ÷ N={args.base}", large.min / small.min,
+         large.median / small.median),
+    ]
+    header = (f"helpers.bench: engine {args.engine}, {args.runs} run{'s' if args.runs > 1 else ''}"
+              f" each, os.cpu_count() = {os.cpu_count()}")
+    return table_lines([floor, serial, parallel, small, large], ratios, runs=args.runs,
+                       header=header), failures
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .runner import DEFAULT_ENGINE, ENGINES
+    p = argparse.ArgumentParser(prog="python -m helpers.bench",
+                                description="Time the report batch against a bare kernel "
+                                            "start, and per report at B and N synthetic "
+                                            "districts (min and median of several runs).")
+    p.add_argument("--runs", type=_positive, default=3, help="runs of each measurement (default 3)")
+    p.add_argument("--jobs", "-j", type=_positive, default=2,
+                   help="workers of the parallel batch and the synthetic runs (default 2)")
+    p.add_argument("--n", type=_positive, default=100,
+                   help="synthetic districts of the scale run (default 100)")
+    p.add_argument("--base", type=_positive, default=4,
+                   help="synthetic districts of the small run it is compared with (default 4)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"report engine of the batches (default {DEFAULT_ENGINE})")
+    p.add_argument("--districts", nargs="+", default=None, metavar="slug",
+                   help="the kit's districts of the batch (default: all)")
+    p.add_argument("--work", type=Path, default=Path(".bench"),
+                   help="folder for everything the bench writes (default .bench/)")
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.split("\n")[0])
-    p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="report workers (default: as helpers.runner)")
-    p.add_argument("--floor-runs", type=int, default=2, help="floor executions (fastest counts)")
-    args = p.parse_args(argv)
-    from .runner import default_jobs
-    n = len(DISTRICTS)
-    jobs = default_jobs(n) if args.jobs is None else max(1, min(args.jobs, n))
-    with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
-        work = Path(tmp)
-        floors = time_floor(work, max(1, args.floor_runs))
-        batch, results = time_batch(work, jobs)
-    for line in summary(min(floors), batch, n, jobs, results):
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        lines, failures = run(args)
+    except KitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
         print(line)
-    return 0 if all(r.ok for r in results) else 1
+    for f in failures:
+        print(f"FAILED {f}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""A warm-kernel papermill engine: one IPython kernel per worker process, reused for every
-notebook that process runs, reset to a fresh namespace before each one.
+"""A warm-kernel papermill engine: one IPython kernel per worker process (per thread, where a
+process runs notebooks in several threads, as a Dask worker may), reused for every notebook it
+runs, reset to a fresh namespace before each one.
 
 A cold papermill run starts a kernel and imports the kit for every report; the warm engine does
 that once per process. The kernel is started on the first notebook, the report's modules are
@@ -16,8 +17,13 @@ Use it
 
 * From Python, with the contract of :func:`helpers.runner.execute` (drop-in replacement)::
 
-      from helpers.engine import execute_warm
+      from helpers.engine import execute_warm, run_warm
       attempts = execute_warm(notebook, "reports/beilun.ipynb", {"district": "beilun"})
+      attempts, executed = run_warm(...)  # the same, and the executed notebook itself
+
+  ``helpers.runner`` uses it by default (``--engine warm``): each worker process runs one
+  district after another in its kernel. A process that runs notebooks in several threads (a
+  Dask worker with ``--nthreads`` > 1) gets one warm kernel per thread.
 
 * From papermill, by its engine name (registered through the ``papermill.engine`` entry point
   in ``pyproject.toml``; ``pip install -e .`` / ``make setup`` registers it)::
@@ -72,6 +78,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +123,11 @@ class _Kernel:
             return False
 
 
-_KERNEL: _Kernel | None = None
+#: This process's warm kernels, one per thread that runs notebooks (thread id → kernel): a
+#: worker process runs its notebooks in one thread; a Dask worker may run one per thread.
+_LIVE: dict[int, _Kernel] = {}
 _INHERITED: list[_Kernel] = []
+_TLS = threading.local()  # per thread: attempts of the last notebook
 _EXIT_HOOKED = 0  # pid of the process that registered the exit hooks
 
 
@@ -148,34 +158,40 @@ def _hook_exit() -> None:
     _EXIT_HOOKED = os.getpid()
 
 
+def current_kernel() -> _Kernel | None:
+    """The warm kernel of the calling thread of this process, if it has one."""
+    k = _LIVE.get(threading.get_ident())
+    return k if k is not None and k.pid == os.getpid() else None
+
+
 def _acquire(kernel_name: str, kernel_manager_class=None) -> _Kernel:
-    """The warm kernel for ``kernel_name``: the live one of this process, or a new (unstarted)
+    """The warm kernel for ``kernel_name``: the live one of this thread, or a new (unstarted)
     one made with ``kernel_manager_class`` (default: jupyter_client's AsyncKernelManager)."""
-    global _KERNEL
-    k = _KERNEL
-    if k is not None and k.pid != os.getpid():
-        # inherited through fork: the parent's kernel. Leave it alone, and keep a reference so
-        # the manager is never garbage-collected here (its __del__ would delete the parent's
-        # connection file and close its control socket).
-        _INHERITED.append(k)
-        _KERNEL = k = None
+    pid = os.getpid()
+    for key, inherited in list(_LIVE.items()):
+        if inherited.pid != pid:
+            # inherited through fork: the parent's kernel. Leave it alone, and keep a reference
+            # so the manager is never garbage-collected here (its __del__ would delete the
+            # parent's connection file and close its control socket).
+            _INHERITED.append(inherited)
+            del _LIVE[key]
+    k = _LIVE.get(threading.get_ident())
     if k is not None and (k.kernel_name != kernel_name or not k.usable()):
         _discard(k)
         k = None
     if k is None:
         if kernel_manager_class is None:
             from jupyter_client.manager import AsyncKernelManager as kernel_manager_class
-        k = _KERNEL = _Kernel(kernel_manager_class(kernel_name=kernel_name), kernel_name,
-                              os.getpid())
+        k = _LIVE[threading.get_ident()] = _Kernel(kernel_manager_class(kernel_name=kernel_name),
+                                                   kernel_name, pid)
         _hook_exit()
     return k
 
 
 def _discard(k: _Kernel) -> None:
     """Kill a warm kernel (it may be dead, busy or broken) and forget it."""
-    global _KERNEL
-    if _KERNEL is k:
-        _KERNEL = None
+    for key in [key for key, live in _LIVE.items() if live is k]:
+        del _LIVE[key]
     if k.pid != os.getpid():  # the parent's (see _acquire): not ours to kill or collect
         _INHERITED.append(k)
         return
@@ -191,15 +207,16 @@ def _discard(k: _Kernel) -> None:
 
 
 def shutdown_warm_kernel() -> None:
-    """Shut down this process's warm kernel, if it has one (called at exit)."""
-    if _KERNEL is not None:
-        _discard(_KERNEL)
+    """Shut down this process's warm kernels (every thread's), if it has any (called at exit)."""
+    for k in list(_LIVE.values()):
+        if k.pid == os.getpid():
+            _discard(k)
 
 
 def warm_kernel_running() -> bool:
-    """Whether this process holds a live warm kernel."""
-    return _KERNEL is not None and _KERNEL.pid == os.getpid() and _KERNEL.km.has_kernel \
-        and _KERNEL.usable()
+    """Whether the calling thread of this process holds a live warm kernel."""
+    k = current_kernel()
+    return k is not None and k.km.has_kernel and k.usable()
 
 
 def _kernel_lost(exc: BaseException, k: _Kernel) -> bool:
@@ -288,7 +305,8 @@ class WarmEngine:
     kernel is started), ``retries`` (fresh kernels after a kernel death, default 1) and
     ``warm_imports`` (modules imported at warm-up, default :data:`WARM_IMPORTS`)."""
 
-    #: Runs the last notebook took in this process (1, or 2 after a kernel death and retry).
+    #: Runs the last notebook took in this process (1, or 2 after a kernel death and retry);
+    #: per thread: :func:`last_attempts`.
     last_attempts = 0
 
     @classmethod
@@ -320,9 +338,9 @@ class WarmEngine:
             safe_kwargs, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
             startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        cls.last_attempts = 0
+        cls.last_attempts = _TLS.attempts = 0
         for attempt in range(1, int(retries) + 2):
-            cls.last_attempts = attempt
+            cls.last_attempts = _TLS.attempts = attempt
             kernel = _acquire(kernel_name, kernel_manager_class)
             client = _client_class()(nb_man, km=kernel.km, **final_kwargs)
             client.warm = kernel
@@ -369,22 +387,32 @@ def register() -> None:
 def execute_warm(notebook: str | Path, output: str | Path, parameters: dict, *,
                  cell_timeout: float | None = None, log_path: Path | None = None,
                  retries: int = 1) -> int:
+    """:func:`run_warm` returning only the number of attempts (the contract of
+    :func:`helpers.runner.execute`)."""
+    return run_warm(notebook, output, parameters, cell_timeout=cell_timeout,
+                    log_path=log_path, retries=retries)[0]
+
+
+def run_warm(notebook: str | Path, output: str | Path, parameters: dict, *,
+             cell_timeout: float | None = None, log_path: Path | None = None,
+             retries: int = 1):
     """:func:`helpers.runner.execute` in this process's warm kernel: execute a percent-script
     notebook with papermill into ``output`` (an .ipynb path), in the notebook's folder, with the
     python3 kernel. A kernel that dies or fails to start is replaced by a fresh one and the
-    notebook run again, ``retries`` times. Returns the number of attempts. Raises papermill's
-    PapermillExecutionError when a cell fails (the output notebook is still written).
-    ``log_path`` receives the stderr of a kernel started by this call (default: next to output)."""
+    notebook run again, ``retries`` times. Raises papermill's PapermillExecutionError when a
+    cell fails (the output notebook is still written). ``log_path`` receives the stderr of a
+    kernel started by this call (default: next to output). Returns (attempts, the executed
+    notebook as papermill wrote it to ``output``), so a caller need not read the file back."""
     import papermill
 
     from .runner import DEFAULT_CELL_TIMEOUT, KERNEL_NAME, kernel_manager_class, load_template
     register()
     notebook = Path(notebook)
     log_path = log_path or Path(output).with_suffix(".kernel.log")
-    papermill.execute_notebook(
+    nb = papermill.execute_notebook(
         load_template(notebook), str(output), parameters=parameters, engine_name=ENGINE_NAME,
         kernel_name=KERNEL_NAME, language="python", cwd=str(notebook.parent),
         execution_timeout=DEFAULT_CELL_TIMEOUT if cell_timeout is None else cell_timeout,
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         kernel_manager_class=kernel_manager_class(Path(log_path)), retries=retries)
-    return WarmEngine.last_attempts
+    return _TLS.attempts, nb

@@ -144,15 +144,20 @@ def prepare_notebook(nb):
 def report_page(nb, title: str) -> str:
     """HTML of an executed report notebook for readers: no code, prompts, parameter cells or
     scripts; the kit's stylesheets inlined; charts inlined as PNG by the template; the CJK font
-    embedded (a subset) so the Chinese shows on any machine; nothing fetched from the network."""
+    embedded (a subset, cached by its characters) so the Chinese shows on any machine; nothing
+    fetched from the network. ``nb`` is the notebook as it is (the runner passes the one
+    papermill returned, not one read back from disk) and is not changed; it is exported once,
+    and the PDF is made from this page (:func:`pdf_bytes`), not from the notebook again."""
     from nbconvert import HTMLExporter
 
     from .fonts import embed_web_font
     nb, _ = prepare_notebook(nb)
+    # optimistic_validation: the notebook is validated once, after the preprocessors, instead
+    # of once after each of them (the page is the same)
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR / "nbconvert")],
                             template_name=REPORT_TEMPLATE, exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_anchor_links=True)
+                            exclude_anchor_links=True, optimistic_validation=True)
     resources = {"metadata": {"name": title},
                  "kit": {"title": title, "lang": "zh-CN",
                          "css": stylesheet("report.css", "page.css")}}

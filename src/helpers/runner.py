@@ -4,6 +4,7 @@ Command line (``make reports`` / ``make report DISTRICT=beilun`` call this)::
 
     python -m helpers.runner [--jobs N] [--timeout S] [--output-dir reports]
                              [--actuals PATH] [--end-year YYYY] [--method opensdg|unsd]
+                             [--engine warm|cold] [--dask tcp://host:8786]
                              [district ...]
 
 No district → all of them. Every argument is checked before anything runs, and a bad one is
@@ -27,9 +28,24 @@ and the others from their latest run records (so ``make report DISTRICT=ouhai`` 
 districts listed, marked as not refreshed). A failed district leaves its executed notebook (with
 the error) in ``reports/<district>.failed.ipynb`` and its record in ``<district>.failed.json``;
 the others carry on, and the terminal shows the failing cell with its exception type and
-message. Reports run in parallel (``--jobs``, default: number of CPUs, at most the number of
-districts), each in a worker process of its own process group; a kernel start that loses a port
-race is retried once.
+message. Reports run in parallel on ``--jobs`` worker processes (default: number of CPUs, at
+most the number of districts), each in a process group of its own and running one district
+after another; a kernel start that loses a port race is retried once.
+
+Engines (``--engine``): ``warm`` (default, :mod:`helpers.engine`) — each worker starts one
+kernel on its first district, with the report's imports done, and reuses it for its next
+districts, reset to a fresh namespace before each; a kernel that dies is replaced by a fresh one
+and the report run again once. ``cold`` — papermill's default engine, a new kernel per report.
+Both write the same files, byte for byte apart from the page's generation time.
+
+Dask (``--dask tcp://host:8786``): the districts run as tasks on an existing Dask cluster
+(``distributed.Client(address).get_executor()``) instead of local worker processes, with the
+same result files and run records and the same per-district failure isolation (a task that
+raises or whose worker dies fails its district alone). The workers must see the kit (installed
+``helpers``, data, notebook) and the output folder at the same paths (a shared file system);
+``--jobs`` caps the tasks submitted at a time (default: the cluster's worker threads). With the
+warm engine each worker thread keeps one kernel; it ends with its worker (ipykernel also exits
+when its parent does).
 
 Ctrl-C (SIGINT) or SIGTERM: no further district starts, every worker and every kernel it
 started is stopped (none is left running), and reports/ stays consistent: each district has
@@ -38,6 +54,12 @@ report and get ``<district>.interrupted.json`` (status ``interrupted``, ``refres
 and the index lists only files that are on disk. Exit status 0 when all succeed, 1 when any
 failed, 2 for bad arguments, 128 + the signal number when interrupted (130 for Ctrl-C, 143 for
 SIGTERM).
+
+With ``--dask`` an interrupt holds less: no further district is submitted and every submitted
+task is cancelled (one still queued never starts), but a task already running cannot be stopped
+from here: it finishes on the cluster and puts its district's files in place all at once or not
+at all (never half-written). The runner does not wait for it: it records the district as
+interrupted (``refreshed`` false) and writes the index from what is on disk.
 
 Plain papermill, for a scheduler (cron, Airflow's PapermillOperator, Dagster's dagstermill).
 papermill reads JSON notebooks only, so convert the percent script first::
@@ -66,7 +88,6 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -91,6 +112,11 @@ STATUS_ZH = label_table("run_status")
 STOP_GRACE_SECONDS = 5.0
 #: Progress methods the report notebook knows (helpers.progress.METHODS).
 METHODS = ("opensdg", "unsd")
+#: Report engines: warm (default) keeps one kernel per worker process with the report's imports
+#: done and resets it between reports (helpers.engine); cold is papermill's default engine, a
+#: new kernel per report. Both give the same report, byte for byte, apart from its time stamp.
+ENGINES = ("warm", "cold")
+DEFAULT_ENGINE = "warm"
 #: Run records a district may have in the output folder: last good run, last failed run,
 #: last interrupted run (the latest by ``started`` is the district's state).
 RECORD_SUFFIXES = {"ok": ".json", "failed": ".failed.json", "interrupted": ".interrupted.json"}
@@ -234,18 +260,27 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict, *,
     notebook's folder, with the python3 kernel; a kernel that fails to start (port race) is
     retried ``retries`` times. Returns the number of attempts. Raises papermill's
     PapermillExecutionError when a cell fails (the output notebook is still written)."""
+    return execute_cold(notebook, output, parameters, cell_timeout=cell_timeout,
+                        log_path=log_path, retries=retries)[0]
+
+
+def execute_cold(notebook: str | Path, output: str | Path, parameters: dict, *,
+                 cell_timeout: float = DEFAULT_CELL_TIMEOUT, log_path: Path | None = None,
+                 retries: int = 1):
+    """:func:`execute` with papermill's default engine (a new kernel for this notebook),
+    returning (attempts, the executed notebook as written to ``output``)."""
     import papermill
     notebook = Path(notebook)
     log_path = log_path or Path(output).with_suffix(".kernel.log")
     for attempt in range(1, retries + 2):
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 load_template(notebook), str(output), parameters=parameters,
                 kernel_name=KERNEL_NAME, language="python", cwd=str(notebook.parent),
                 execution_timeout=cell_timeout, progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False,
                 kernel_manager_class=kernel_manager_class(Path(log_path)))
-            return attempt
+            return attempt, nb
         except Exception as exc:
             if attempt <= retries and is_kernel_start_error(exc):
                 continue
@@ -253,21 +288,33 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict, *,
     raise AssertionError("unreachable")
 
 
+def _engine_function(engine: str):
+    """The execute function of an engine: (notebook, output, parameters, **options) →
+    (attempts, executed notebook)."""
+    if engine == "cold":
+        return execute_cold
+    from .engine import run_warm
+    return run_warm
+
+
 # --------------------------------------------------------------------------- one district
 
 def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
             end_year: int | None = None, actuals_path: str | Path | None = None,
             cell_timeout: float = DEFAULT_CELL_TIMEOUT, notebook: str | Path = REPORT_NOTEBOOK,
-            data_version: str = "", retries: int = 1, method: str | None = None) -> RunResult:
-    """Execute and render one district's report (runs inside a worker process).
+            data_version: str = "", retries: int = 1, method: str | None = None,
+            engine: str = "warm") -> RunResult:
+    """Execute and render one district's report (runs inside a worker process), with the warm
+    engine (this process's warm kernel, :mod:`helpers.engine`) or the cold one (papermill's
+    default: a kernel for this report alone); see :data:`ENGINES`.
 
     Never raises for a failing notebook: the failure is returned in RunResult.error and the
     executed notebook kept as ``<district>.failed.ipynb``. Good outputs of an earlier run are
     replaced only when this run succeeds; SIGINT/SIGTERM are held while the new files are put
     in place, so an interrupt leaves either all old or all new files.
     """
-    import nbformat
-
+    if engine not in ENGINES:
+        raise KitError(f"--engine {engine!r}: unknown; choose one of {', '.join(ENGINES)}")
     d = resolve_district(district)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -280,9 +327,10 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
     with contextlib.suppress(FileNotFoundError):
         log_path.unlink()
     try:
-        result.attempts = execute(notebook, tmp, params, cell_timeout=cell_timeout,
-                                  log_path=log_path, retries=retries)
-        executed = nbformat.read(tmp, as_version=4)
+        run = _engine_function(engine)
+        # the executed notebook as papermill holds it (and wrote it to tmp): not read back
+        result.attempts, executed = run(notebook, tmp, params, cell_timeout=cell_timeout,
+                                        log_path=log_path, retries=retries)
         page = render_html(executed, report_title(d.name))
         pdf = render_pdf(page)
         result.headline = headline_of(executed)
@@ -383,6 +431,9 @@ def _register_kernel(km) -> None:
     pid = getattr(prov, "pid", None)
     if not pid:
         return
+    for old, old_km in list(_KERNELS.items()):  # kernels shut down since (a warm one replaced)
+        if not getattr(old_km, "has_kernel", True):
+            _KERNELS.pop(old, None)
     _KERNELS[pid] = km
     if _PARENT_CONN is not None:
         with contextlib.suppress(OSError, ValueError):
@@ -434,10 +485,12 @@ def _worker_on_signal(signum, frame):  # noqa: ARG001 — signal handler signatu
     os._exit(128 + signum)
 
 
-def _worker_main(conn, slug: str, kwargs: dict) -> None:
+def _worker_main(conn, kwargs: dict) -> None:
     """Body of one batch worker process: its own process group (so the batch can stop it and
-    everything it started, and a terminal's Ctrl-C reaches only the batch parent), run one
-    district, send the result back."""
+    everything it started, and a terminal's Ctrl-C reaches only the batch parent). It runs the
+    districts the parent sends it, one at a time, and sends each result back; ``None`` (or the
+    parent gone) ends it. With the warm engine its kernel is started on the first district and
+    reused for the next ones; it is shut down when the worker ends."""
     import signal
     global _PARENT_CONN
     with contextlib.suppress(OSError):
@@ -446,14 +499,25 @@ def _worker_main(conn, slug: str, kwargs: dict) -> None:
     signal.signal(signal.SIGINT, _worker_on_signal)
     _KERNELS.clear()
     _PARENT_CONN = conn
-    # forked with the signals held (see _schedule): a stop request sent before the handlers
+    # forked with the signals held (see _start_worker): a stop request sent before the handlers
     # were in place is delivered now
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        result = run_one(slug, **kwargs)
-        with _signals_deferred():
-            conn.send(("done", asdict(result)))
+        while True:
+            try:
+                slug = conn.recv()
+            except (EOFError, OSError):
+                break
+            if slug is None:
+                break
+            result = run_one(slug, **kwargs)
+            with _signals_deferred():
+                conn.send(("done", slug, asdict(result)))
     finally:
+        with _signals_deferred():
+            from .engine import shutdown_warm_kernel
+            shutdown_warm_kernel()
+            _stop_own_kernels()
         conn.close()
 
 
@@ -502,7 +566,8 @@ def run_reports(districts: Iterable[str] | None = None, output_dir: str | Path =
                 *, jobs: int | None = None, cell_timeout: float = DEFAULT_CELL_TIMEOUT,
                 end_year: int | None = None, actuals_path: str | Path | None = None,
                 notebook: str | Path = REPORT_NOTEBOOK, progress: bool = True,
-                method: str | None = None) -> list[RunResult]:
+                method: str | None = None, engine: str = DEFAULT_ENGINE,
+                dask: str | None = None) -> list[RunResult]:
     """Run the report for each district (all by default) in parallel and write the index.
 
     Raises UnknownDistrictError before running anything if a district is unknown, KitError for
@@ -512,16 +577,22 @@ def run_reports(districts: Iterable[str] | None = None, output_dir: str | Path =
     """
     return run_batch(districts, output_dir, jobs=jobs, cell_timeout=cell_timeout,
                      end_year=end_year, actuals_path=actuals_path, notebook=notebook,
-                     progress=progress, method=method).results
+                     progress=progress, method=method, engine=engine, dask=dask).results
 
 
 def run_batch(districts: Iterable[str] | None = None, output_dir: str | Path = paths.REPORT_DIR,
               *, jobs: int | None = None, cell_timeout: float = DEFAULT_CELL_TIMEOUT,
               end_year: int | None = None, actuals_path: str | Path | None = None,
               notebook: str | Path = REPORT_NOTEBOOK, progress: bool = True,
-              method: str | None = None) -> Batch:
-    """Run the districts' reports, at most ``jobs`` at a time, each in a worker process of its
-    own process group, and write the index.
+              method: str | None = None, engine: str = DEFAULT_ENGINE,
+              dask: str | None = None) -> Batch:
+    """Run the districts' reports, at most ``jobs`` at a time, on worker processes of their own
+    process groups (at most ``jobs``, each running one district after another; with the warm
+    ``engine`` each keeps one kernel for all of its districts), and write the index.
+
+    ``dask``: the address of a running Dask scheduler (``tcp://host:8786``): the districts run
+    as tasks on that cluster instead (see :func:`_schedule_dask`); its workers must see the
+    same kit (checkout or installed package, data) and the output folder at the same path.
 
     SIGINT (Ctrl-C) or SIGTERM during the batch: no further district starts; every running
     worker gets SIGTERM (it shuts its kernel down and exits), after STOP_GRACE_SECONDS its
@@ -545,11 +616,16 @@ def run_batch(districts: Iterable[str] | None = None, output_dir: str | Path = p
         raise KitError(f"--actuals {actuals_path}: file not found")
     if method is not None and method not in METHODS:
         raise KitError(f"--method {method!r}: unknown; choose one of {', '.join(METHODS)}")
+    if engine not in ENGINES:
+        raise KitError(f"--engine {engine!r}: unknown; choose one of {', '.join(ENGINES)}")
     version = data_version()  # also builds data/clean if it is missing or stale
+    client = _dask_client(dask) if dask else None
+    if client is not None and jobs is None:
+        jobs = max(1, min(sum(client.nthreads().values()) or 1, len(slugs)))
     jobs = default_jobs(len(slugs)) if jobs is None else max(1, min(int(jobs), len(slugs)))
     kwargs = dict(output_dir=out, end_year=end_year, actuals_path=actuals_path,
                   cell_timeout=cell_timeout, notebook=notebook, data_version=version,
-                  method=method)
+                  method=method, engine=engine)
     stop: list[int] = []  # signals received
 
     def on_signal(signum, frame):  # noqa: ARG001
@@ -565,15 +641,22 @@ def run_batch(districts: Iterable[str] | None = None, output_dir: str | Path = p
     tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     bar = tqdm(total=len(slugs), desc="报告", unit="区", disable=not progress, file=sys.stderr)
     try:
-        _preload()
-        _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at)
+        if client is not None:
+            _schedule_dask(client, slugs, jobs, kwargs, results, stop, bar, version, started_at)
+        else:
+            _preload()
+            _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at)
     finally:
         bar.close()
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
     batch_signal = stop[0] if stop else None
     if batch_signal is not None:
-        _sweep_temp_files(out, slugs)
+        if client is None:  # (a Dask task still running cleans up its own temp files)
+            _sweep_temp_files(out, slugs)
         for slug in slugs:
             if slug not in results:
                 results[slug] = _interrupted_result(out, slug, version, batch_signal,
@@ -583,104 +666,227 @@ def run_batch(districts: Iterable[str] | None = None, output_dir: str | Path = p
     return Batch(ordered, batch_signal)
 
 
+@dataclass
+class _Worker:
+    """A batch worker process as the parent sees it."""
+
+    proc: object  # multiprocessing Process
+    conn: object  # the parent's end of its (duplex) pipe
+    slug: str | None = None  # the district it is running, if any
+    kernels: set[int] = field(default_factory=set)  # kernel process groups it reported
+
+
+def _start_worker(ctx, kwargs: dict) -> _Worker:
+    """Fork a worker (signals held, so a stop request cannot find it untracked)."""
+    parent_end, child_end = ctx.Pipe(duplex=True)
+    proc = ctx.Process(target=_worker_main, args=(child_end, kwargs), name="report-worker",
+                       daemon=False)
+    with _signals_deferred():
+        proc.start()
+    with contextlib.suppress(OSError):
+        os.setpgid(proc.pid, proc.pid)  # the worker does the same; whoever is first
+    child_end.close()
+    return _Worker(proc, parent_end)
+
+
 def _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at) -> None:
-    """Start workers (fork) for ``slugs``, at most ``jobs`` alive, collect their results; on a
-    signal in ``stop``, start nothing more and stop the running ones (see run_batch)."""
+    """Run ``slugs`` on at most ``jobs`` worker processes (forked on demand, each running one
+    district after another, so a warm kernel serves several reports), collect their results; on
+    a signal in ``stop``, start nothing more and stop the workers (see run_batch)."""
     import multiprocessing as mp
     import signal
     from multiprocessing.connection import wait
 
     ctx = mp.get_context("fork")
     pending = list(slugs)
-    running: dict[str, tuple] = {}  # slug → (process, parent end of its pipe)
-    kernels: dict[str, set[int]] = {}  # slug → kernel process groups it reported
+    workers: list[_Worker] = []
 
-    def receive(slug, conn) -> None:
+    def finish(slug: str) -> None:
+        r = results[slug]
+        bar.set_postfix_str(f"{slug} {STATUS_ZH[r.status]}")
+        bar.update()
+
+    def receive(w: _Worker) -> None:
         while True:
             try:
-                if not conn.poll():
+                if not w.conn.poll():
                     return
-                msg = conn.recv()
+                msg = w.conn.recv()
             except (EOFError, OSError):
                 return
             if msg[0] == "kernel":
-                kernels.setdefault(slug, set()).add(int(msg[2]))
+                w.kernels.add(int(msg[2]))
             elif msg[0] == "done":
-                results[slug] = RunResult(**msg[1])
+                results[msg[1]] = RunResult(**msg[2])
+                if w.slug == msg[1]:
+                    w.slug = None
+                finish(msg[1])
 
-    def reap(slug) -> None:
-        proc, conn = running.pop(slug)
-        receive(slug, conn)
-        proc.join()
-        conn.close()
-        if slug not in results and not stop:  # a worker that crashed: nothing of it is kept
-            for pgid in kernels.get(slug, ()):  # its kernel would otherwise run on, orphaned
+    def reap(w: _Worker) -> None:
+        """A worker that ended: collect what it said; a district it was running without a
+        result failed (the worker crashed), and its kernels are killed."""
+        receive(w)
+        w.proc.join()
+        w.conn.close()
+        workers.remove(w)
+        slug = w.slug
+        if slug is not None and slug not in results and not stop:
+            for pgid in w.kernels:  # its kernel would otherwise run on, orphaned
                 _kill_group(pgid, signal.SIGKILL)
             _sweep_temp_files(Path(kwargs["output_dir"]), [slug])
             results[slug] = RunResult(
                 slug, DISTRICTS[slug].name, "failed", 0.0, started_at[slug], version,
-                error=f"worker process died (exit code {proc.exitcode}) before it reported",
+                error=f"worker process died (exit code {w.proc.exitcode}) before it reported",
                 refreshed=False)
-        if slug in results:
-            r = results[slug]
-            bar.set_postfix_str(f"{slug} {STATUS_ZH[r.status]}")
-            bar.update()
+            finish(slug)
+        elif slug is None:
+            for pgid in w.kernels:
+                _kill_group(pgid, signal.SIGKILL)  # normally gone already: the worker shut it
+
+    try:
+        while (pending or any(w.slug for w in workers)) and not stop:
+            while pending and not stop:
+                idle = next((w for w in workers if w.slug is None and w.proc.is_alive()), None)
+                if idle is None and len(workers) < jobs:
+                    idle = _start_worker(ctx, kwargs)
+                    workers.append(idle)
+                if idle is None:
+                    break
+                slug = pending.pop(0)
+                with _signals_deferred():  # a signal now would find a district not yet tracked
+                    started_at[slug] = _dt.datetime.now().isoformat(timespec="seconds")
+                    idle.slug = slug
+                    try:
+                        idle.conn.send(slug)
+                    except OSError:  # died meanwhile: reaped below, its district failed
+                        pass
+                bar.set_postfix_str(slug)
+            waitables = {}
+            for w in workers:
+                waitables[w.conn] = w
+                waitables[w.proc.sentinel] = w
+            for ready in wait(list(waitables), timeout=0.5):
+                w = waitables[ready]
+                if w not in workers:
+                    continue
+                receive(w)
+                if not w.proc.is_alive():
+                    reap(w)
+        if not stop:  # all done: let the workers shut their kernels down and leave
+            for w in workers:
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+            deadline = time.monotonic() + STOP_GRACE_SECONDS + 25
+            while workers and not stop and time.monotonic() < deadline:
+                for w in list(workers):
+                    w.proc.join(timeout=0.05)
+                    if not w.proc.is_alive():
+                        reap(w)
+    finally:
+        if workers:
+            _stop_workers(workers, stop)
+            for w in list(workers):
+                reap(w)
+
+
+# --------------------------------------------------------------------------- on a Dask cluster
+
+#: Seconds to wait for the Dask scheduler to answer.
+DASK_CONNECT_TIMEOUT = 20
+
+
+def _dask_client(address: str):
+    """A ``dask.distributed`` client of the scheduler at ``address``; KitError naming --dask
+    when distributed is missing or the scheduler does not answer."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise KitError(f"--dask {address}: the 'distributed' package is not installed "
+                       f"(it is pinned in requirements.txt; run `make setup`): {exc}") from None
+    try:
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise KitError(f"--dask {address}: cannot connect to the Dask scheduler "
+                       f"({type(exc).__name__}: {exc})") from None
+
+
+def _dask_task(slug: str, kwargs: dict) -> dict:
+    """What a Dask worker runs for one district: :func:`run_one` (which never raises for a
+    failing report), its result as a plain dict. With the warm engine the worker's thread keeps
+    its kernel for the next district it is given."""
+    return asdict(run_one(slug, **kwargs))
+
+
+def _schedule_dask(client, slugs, jobs, kwargs, results, stop, bar, version, started_at) -> None:
+    """Run ``slugs`` as tasks on a Dask cluster through ``client.get_executor()``, at most
+    ``jobs`` submitted at a time (default: the cluster's worker threads), so a district is
+    submitted only when a thread is free for it. A task that raises or whose worker dies
+    (Dask's KilledWorker) fails that district alone, with the error in its result, as a
+    crashed local worker does.
+
+    On SIGINT/SIGTERM: nothing more is submitted, and the submitted tasks are cancelled; a
+    task that has not started will not start; one already running cannot be stopped by Dask
+    (it runs in a worker thread) and finishes on the cluster: its report is put in place all
+    at once or not at all (atomic writes), and the runner, which does not wait for it, records
+    the district as interrupted (not refreshed)."""
+    from concurrent.futures import FIRST_COMPLETED
+    from concurrent.futures import wait as wait_futures
+
+    executor = client.get_executor(pure=False)
+    pending = list(slugs)
+    running: dict = {}  # future → slug
+
+    def collect(fut, slug) -> None:
+        try:
+            results[slug] = RunResult(**fut.result())
+        except Exception as exc:  # noqa: BLE001 — the task itself failed (worker died, import)
+            results[slug] = RunResult(
+                slug, DISTRICTS[slug].name, "failed", 0.0, started_at[slug], version,
+                error=f"Dask task failed: {_error_text(exc)}", refreshed=False)
+        r = results[slug]
+        bar.set_postfix_str(f"{slug} {STATUS_ZH[r.status]}")
+        bar.update()
 
     try:
         while (pending or running) and not stop:
             while pending and len(running) < jobs and not stop:
                 slug = pending.pop(0)
-                recv_end, send_end = ctx.Pipe(duplex=False)
                 started_at[slug] = _dt.datetime.now().isoformat(timespec="seconds")
-                proc = ctx.Process(target=_worker_main, args=(send_end, slug, kwargs),
-                                   name=f"report-{slug}", daemon=False)
-                with _signals_deferred():  # a signal now would find a worker not yet tracked
-                    proc.start()
-                    running[slug] = (proc, recv_end)
-                with contextlib.suppress(OSError):
-                    os.setpgid(proc.pid, proc.pid)  # the worker does the same; whoever is first
-                send_end.close()
+                running[executor.submit(_dask_task, slug, kwargs)] = slug
                 bar.set_postfix_str(slug)
-            waitables = {}
-            for slug, (proc, conn) in running.items():
-                waitables[conn] = slug
-                waitables[proc.sentinel] = slug
-            for ready in wait(list(waitables), timeout=0.5):
-                slug = waitables[ready]
-                if slug not in running:
-                    continue
-                proc, conn = running[slug]
-                receive(slug, conn)
-                if not proc.is_alive():
-                    reap(slug)
+            done, _ = wait_futures(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+            for fut in done:
+                collect(fut, running.pop(fut))
     finally:
-        if running:
-            _stop_workers(running, kernels, stop)
-            for slug in list(running):
-                reap(slug)
+        for fut in list(running):  # finished meanwhile (also after a signal): its result
+            if fut.done() and not fut.cancelled():
+                collect(fut, running.pop(fut))
+        # stop: every submitted task cancelled (a queued one never starts), nothing submitted
+        with contextlib.suppress(Exception):
+            executor.shutdown(wait=not running)
 
 
-def _stop_workers(running: dict, kernels: dict, stop: list) -> None:
-    """SIGTERM every running worker's process group; after STOP_GRACE_SECONDS (or at once on a
+def _stop_workers(workers: list[_Worker], stop: list) -> None:
+    """SIGTERM every worker's process group; after STOP_GRACE_SECONDS (or at once on a
     second signal) SIGKILL what is left, and every kernel process group the workers reported."""
     import signal
-    for proc, _ in running.values():
-        if not _kill_group(proc.pid, signal.SIGTERM):
+    for w in workers:
+        if not _kill_group(w.proc.pid, signal.SIGTERM):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
+                os.kill(w.proc.pid, signal.SIGTERM)
     n_signals = len(stop)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     while time.monotonic() < deadline and len(stop) <= n_signals:
-        if not any(proc.is_alive() for proc, _ in running.values()):
+        if not any(w.proc.is_alive() for w in workers):
             break
         time.sleep(0.05)
-    for slug, (proc, _) in running.items():
-        if proc.is_alive():
-            _kill_group(proc.pid, signal.SIGKILL)
+    for w in workers:
+        if w.proc.is_alive():
+            _kill_group(w.proc.pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGKILL)
-        proc.join()
-        for pgid in kernels.get(slug, ()):  # kernels live in sessions of their own
+                os.kill(w.proc.pid, signal.SIGKILL)
+        w.proc.join()
+        for pgid in w.kernels:  # kernels live in sessions of their own
             _kill_group(pgid, signal.SIGKILL)
 
 
@@ -866,6 +1072,15 @@ def _year(text: str) -> int:
     return year
 
 
+def _dask_address(text: str) -> str:
+    """argparse type of --dask: a scheduler address such as tcp://host:8786."""
+    import re
+    if not re.fullmatch(r"(?:(?:tcp|tls|inproc|ucx|ws|wss)://)?[^\s:/]+(?::\d+)?/?", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"--dask must be a Dask scheduler address such as tcp://host:8786, got {text!r}")
+    return text.strip()
+
+
 def check_end_year(end_year: int | None, slugs: list[str]) -> None:
     """KitError naming --end-year when a district of the run cannot be judged at that year
     (the report's own check, helpers.report.check_end_year, would fail in every such
@@ -905,6 +1120,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=METHODS, default=None,
                    help="progress method: opensdg (Open SDG/Eurostat growth ratio, default) or "
                         "unsd (UNSD projection share)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help="warm (default): one kernel per worker with the report's imports done, "
+                        "reset between reports; cold: papermill's default engine, a new kernel "
+                        "per report (same reports)")
+    p.add_argument("--dask", metavar="ADDRESS", type=_dask_address, default=None,
+                   help="run the batch on the Dask cluster whose scheduler is at ADDRESS "
+                        "(e.g. tcp://host:8786); its workers must see this kit and the output "
+                        "folder at the same paths (default: local worker processes)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return p
 
@@ -948,7 +1171,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         batch = run_batch(slugs, args.output_dir, jobs=args.jobs, cell_timeout=args.timeout,
                           end_year=args.end_year, actuals_path=args.actuals,
-                          progress=not args.quiet, method=args.method)
+                          progress=not args.quiet, method=args.method, engine=args.engine,
+                          dask=args.dask)
     except KitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

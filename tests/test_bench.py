@@ -1,0 +1,54 @@
+"""helpers.bench (``make bench``): a smoke run at the smallest size — one run of each
+measurement, one district of the kit, 1 and 2 SYNTHETIC districts — checks that every row and
+ratio is printed, that the synthetic runs read the synthetic table (not a rebuilt one) and that
+nothing is written outside the work folder. The full bench is not part of the suite."""
+from __future__ import annotations
+
+import json
+import re
+
+from helpers import bench, paths
+
+
+def test_smoke_run_prints_every_measurement_and_ratio(tmp_path, capsys):
+    reports_before = sorted(p.name for p in paths.REPORT_DIR.iterdir())
+    work = tmp_path / "bench"
+    assert bench.main(["--runs", "1", "--n", "2", "--base", "1", "--districts", "beilun",
+                       "--work", str(work)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"helpers.bench: engine warm, 1 run each, os.cpu_count() = {bench.os.cpu_count()}"
+    assert re.fullmatch(r"\s+min\s+median\s+runs", out[1])
+    labels = ["floor (bare kernel + report imports)", "batch, 1 district, serial",
+              "batch, 1 district, 1 worker (the serial runs)", "per report, N=1 synthetic, 2 workers",
+              "per report, N=2 synthetic, 2 workers"]
+    for line, label in zip(out[2:7], labels):
+        assert re.fullmatch(re.escape(label) + r"\s+\d+\.\d\d s\s+\d+\.\d\d s\s+1", line), line
+    ratios = ["batch serial ÷ (1 × floor)", "speed-up, 1 worker (serial ÷ 1 worker)",
+              "per report N=2 ÷ N=1"]
+    for line, label in zip(out[7:], ratios):
+        assert re.fullmatch(re.escape(label) + r"\s+\d+\.\d\d\s+\d+\.\d\d", line), line
+    assert len(out) == 10
+    # one run: its min is its median; the ratios are those of the rows above
+    nums = [[float(x) for x in re.findall(r"\d+\.\d\d", line)] for line in out[2:]]
+    assert all(row[0] == row[1] and row[0] > 0 for row in nums[:5])
+    floor, serial, parallel, small, large = (row[0] for row in nums[:5])
+    assert abs(nums[5][0] - serial / floor) <= 0.01 * nums[5][0] + 0.006
+    assert abs(nums[6][0] - serial / parallel) <= 0.01 * nums[6][0] + 0.006
+    assert abs(nums[7][0] - large / small) <= 0.01 * nums[7][0] + 0.006
+    # the synthetic runs rendered the synthetic districts from the synthetic table
+    for n in (1, 2):
+        root = work / f"synthetic-{n}"
+        manifest = json.loads((root / "data" / "clean" / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["synthetic"] is True and manifest["districts"] == n
+        for k in range(1, n + 1):
+            rec = json.loads((root / "reports-0" / f"syn00{k}.json").read_text(encoding="utf-8"))
+            assert rec["status"] == "ok" and rec["data_version"] == manifest["data_version"]
+            assert rec["data_version"].startswith("SYNTHETIC-")
+    assert sorted(p.name for p in paths.REPORT_DIR.iterdir()) == reports_before
+
+
+def test_bad_options_are_refused(capsys):
+    assert bench.main(["--runs", "0"]) == 2
+    assert "argument --runs: must be a whole number ≥ 1, got '0'" in capsys.readouterr().err
+    assert bench.main(["--districts", "atlantis", "--work", "/nonexistent-bench-dir/x"]) == 2
+    assert "unknown district 'atlantis'" in capsys.readouterr().err

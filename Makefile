@@ -59,7 +59,7 @@ report: $(CLEAN)
 	$(BIN)/python -m helpers.runner --jobs 1 $(DISTRICT)
 
 test: $(CLEAN)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(CLEAN)
 	$(BIN)/python -m helpers.bench --jobs $(JOBS) --n $(N)

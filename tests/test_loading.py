@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,18 @@ def test_loading_is_fast_after_first_build():
     helpers.load_indicators()
     elapsed = time.perf_counter() - start
     assert elapsed < 0.1, f"uncached load took {elapsed * 1000:.0f} ms"
+
+
+def test_a_relative_kit_root_is_made_absolute_for_kernels_started_elsewhere(tmp_path):
+    # make bench points the runner at .bench/synthetic-N; its kernels start in notebooks/, so
+    # a relative root would resolve there and find no district ("valid: " with none listed)
+    import os
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[1]
+    rel = os.path.relpath(root, tmp_path)
+    code = ("import os; from helpers import paths; "
+            "print(paths.ROOT); print(os.environ['DISTRICT_KIT_ROOT'])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={**os.environ, "DISTRICT_KIT_ROOT": rel}, check=True)
+    assert out.stdout.split() == [str(root), str(root)]

@@ -182,7 +182,7 @@ def run(args) -> tuple[list[str], list[str]]:
     slugs = validate_districts(args.districts)
     jobs = args.jobs
     batch_jobs = min(jobs, len(slugs))  # (as the runner: no more workers than districts)
-    work = Path(args.work)
+    work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     floor = time_floor(work / "floor", args.runs)

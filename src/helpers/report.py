@@ -813,6 +813,8 @@ def behind_note_html(rep: DistrictReport) -> str:
     """What the body's trajectory section shows and where the rest is."""
     ids = behind_ids(rep)
     n = len(charted_ids(rep))
+    if not ids and n == 0:  # one printed value per indicator: no trajectory anywhere
+        return note_html("本区各项指标只印了一个年份的数值，没有可比较平滑路径的轨迹。")
     if not ids:
         return note_html(f"本区没有中期目标落后于平滑路径的指标；全部 {n} 项指标的轨迹见附录。")
     return note_html(f"以下 {len(ids)} 项指标的中期目标（或实际进展）落后于从起点到期末目标的平滑"

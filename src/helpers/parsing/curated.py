@@ -74,6 +74,21 @@ def check_value_fields(row: dict, district, bad, problems: list, path: Path, lin
     return year, value
 
 
+def check_value_text(row: dict, value: float | None, bad, problems: list, path: Path, line: int,
+                     empty_message: str) -> None:
+    """The value_text a curated or entries row gives must be readable and equal the value;
+    an empty one is reported with ``empty_message`` (each file says what it expects)."""
+    if not row["value_text"]:
+        bad(empty_message)
+        return
+    try:
+        printed, _unit = parse_value_text(row["value_text"], file=path, line=line)
+        if value is not None and abs(printed - value) > 1e-9 * max(1.0, abs(value)):
+            bad(f"value {value} does not match value_text {row['value_text']!r}")
+    except ValueParseError as exc:
+        problems.append(exc)
+
+
 def _check_row(row: dict, path: Path, line: int, documents: dict[str, RawDocument],
                registry: dict, readers: set[str]) -> tuple[dict | None, list[KitError]]:
     problems: list[KitError] = []
@@ -117,15 +132,7 @@ def _check_row(row: dict, path: Path, line: int, documents: dict[str, RawDocumen
         if vpos < 0:
             bad(f"value_text {row['value_text']!r} is not in the quote; use the characters "
                 "the value is printed with")
-    if row["value_text"]:
-        try:
-            printed, _unit = parse_value_text(row["value_text"], file=path, line=line)
-            if value is not None and abs(printed - value) > 1e-9 * max(1.0, abs(value)):
-                bad(f"value {value} does not match value_text {row['value_text']!r}")
-        except ValueParseError as exc:
-            problems.append(exc)
-    else:
-        bad("empty value_text")
+    check_value_text(row, value, bad, problems, path, line, "empty value_text")
     if problems:
         return None, problems
     note = row["note"]

@@ -24,9 +24,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..catalogue import read_csv_rows
-from ..errors import KitError, SourceError, ValueParseError
-from ..values import normalise_name, parse_value_text
-from .curated import check_value_fields
+from ..errors import KitError, SourceError
+from ..values import normalise_name
+from .curated import check_value_fields, check_value_text
 
 ENTRIES_COLUMNS = ["indicator", "indicator_id", "category", "year", "role", "value", "unit",
                    "value_text", "source_title", "source_doc_no", "source_date", "source_url",
@@ -65,15 +65,8 @@ def read_entries_checked(path: Path, district) -> tuple[list[dict], list[KitErro
             found.append(cls(msg, path, line))
 
         year, value = check_value_fields(row, district, bad, found, path, line)
-        if not row["value_text"]:
-            bad("empty value_text (the number as printed, e.g. 39.8万元)")
-        else:
-            try:
-                printed, _ = parse_value_text(row["value_text"], file=path, line=line)
-                if value is not None and abs(printed - value) > 1e-9 * max(1.0, abs(value)):
-                    bad(f"value {value} does not match value_text {row['value_text']!r}")
-            except ValueParseError as exc:
-                found.append(exc)
+        check_value_text(row, value, bad, found, path, line,
+                         "empty value_text (the number as printed, e.g. 39.8万元)")
         if not row["source_title"]:
             bad("empty source_title (the document's title)")
         if row["source_date"]:  # empty: the page prints no date

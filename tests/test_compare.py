@@ -160,3 +160,52 @@ def test_report_standing_ranks_levels_at_the_common_year(four):
     labels = {t.get_text() for ax in fig.axes for t in ax.get_yticklabels()}
     assert "镇海区（正文）" in labels and "鄞州区" in labels
     plt.close(fig)
+
+
+def test_listed_ranks_are_bounded_whatever_the_number_of_districts():
+    from helpers.compare import COMPARISON_LIMIT, listed_ranks
+    from helpers.errors import AnalysisError
+    assert listed_ranks(4, 2) == [1, 2, 3, 4]
+    assert listed_ranks(COMPARISON_LIMIT, 7) == list(range(1, COMPARISON_LIMIT + 1))
+    assert listed_ranks(100, 50) == [1, 2, 3, 48, 49, 50, 51, 52, 98, 99, 100]
+    assert listed_ranks(100, 1) == [1, 2, 3, 98, 99, 100]
+    assert listed_ranks(100, 99) == [1, 2, 3, 97, 98, 99, 100]
+    assert all(len(listed_ranks(n, k)) <= 11 for n in (13, 90, 1000) for k in (1, n // 2, n))
+    with pytest.raises(AnalysisError, match="rank 0 is outside 1…5"):
+        listed_ranks(5, 0)
+
+
+def test_standing_among_many_districts_lists_the_ends_and_the_neighbours(four, monkeypatch):
+    """Twenty SYNTHETIC districts printing 亩均税收 2023 = 1 … 20 万元/亩 beside the four real
+    plans (镇海 103, 瓯海 53.13, 北仑 46.8, 鄞州 34.2): 24 ranked. 合成区10 (10 万元/亩) is 15th;
+    its row lists ranks 1–3, 13–17 and 22–24, with the ranks, and says what is left out."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from conftest import make_rows
+    from helpers import report
+    from helpers.districts import DISTRICTS, District
+    rows = []
+    for k in range(1, 21):
+        slug = f"syn_many{k:02d}"
+        monkeypatch.setitem(DISTRICTS, slug, District(slug, f"合成区{k:02d}", "测试市", 2020, 2023,
+                                                      "SYNTHETIC TEST FIXTURE"))
+        rows.append(dict(district=slug, district_name=f"合成区{k:02d}", value=float(k)))
+    df = pd.concat([four, make_rows(*rows, year=2023, section="正文", value_text="x")],
+                   ignore_index=True)
+    rep = report.prepare_report("syn_many10", df=df)
+    st = report.standing_table(rep)
+    row = st[(st._indicator_id == "tax_per_mu") & (st._statistic == "level")].iloc[0]
+    assert (row["本区"], row["排名"]) == ("10万元/亩（正文）", "15/24")
+    assert row["其他区"] == (
+        "第1名 镇海区 103万元/亩；第2名 瓯海区 53.13万元/亩；第3名 北仑区 46.8万元/亩；…；"
+        "第13名 合成区12 12万元/亩（正文）；第14名 合成区11 11万元/亩（正文）；"
+        "第16名 合成区09 9万元/亩（正文）；第17名 合成区08 8万元/亩（正文）；…；"
+        "第22名 合成区03 3万元/亩（正文）；第23名 合成区02 2万元/亩（正文）；"
+        "第24名 合成区01 1万元/亩（正文）（共 24 区，列出前3名、后3名和本区前后各2名）")
+    assert len(row["_listed"]) == 11 and "syn_many10" in row["_listed"]
+    fig = report.standing_level_figure(rep)
+    titles = {ax: ax.get_title(loc="left").replace("\n", "") for ax in fig.axes}
+    # the panel is named as 合成区10 prints the indicator ("x"), then what it draws
+    panel = next(ax for ax, t in titles.items() if t == "x（24区中的11区）（2023年，万元/亩）")
+    assert len(panel.patches) == 11
+    plt.close(fig)

@@ -253,3 +253,28 @@ def level_text(value: float, unit: str, role: str = "target", origin: str = "tab
     and （正文） for a value read from the text."""
     return (format_value(value, unit) + ("（基数）" if role == "baseline" else "")
             + ("（正文）" if origin == "narrative" else ""))
+
+
+# --------------------------------------------------------------------------- what a report lists
+
+#: A report lists every district that shares an indicator up to this many; beyond it (the ~90
+#: county plans of a province) it lists the first and last :data:`LISTED_ENDS` and the
+#: :data:`LISTED_AROUND` either side of its own district, so a report's length and cost do not
+#: grow with the number of districts (the full ranking stays in the comparison table).
+COMPARISON_LIMIT = 12
+LISTED_ENDS = 3
+LISTED_AROUND = 2
+
+
+def listed_ranks(n: int, own: int, *, limit: int = COMPARISON_LIMIT, ends: int = LISTED_ENDS,
+                 around: int = LISTED_AROUND) -> list[int]:
+    """The ranks (1 … ``n``) a report lists for a district ranked ``own`` of ``n``: all of them
+    when ``n`` ≤ ``limit``; else the first and last ``ends`` and ``own`` ± ``around``, in
+    order. Raises AnalysisError for a rank outside 1 … n."""
+    if not 1 <= own <= n:
+        raise AnalysisError(f"rank {own} is outside 1…{n}")
+    if n <= limit:
+        return list(range(1, n + 1))
+    keep = set(range(1, ends + 1)) | set(range(n - ends + 1, n + 1))
+    keep |= set(range(max(1, own - around), min(n, own + around) + 1))
+    return sorted(keep)

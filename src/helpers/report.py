@@ -936,10 +936,13 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
     included, e.g. 亩均税收 2023), 比较口径 ``2023年水平``, rank 1 = highest (lowest for a
     lower-is-better indicator).
     Columns: 指标, 比较口径, 本区, 排名, 其他区; helper columns _rank, _n, _indicator_id,
-    _statistic (``level`` for a level row), _value, _year (the level's year) for charts and the
-    headline."""
-    from .compare import PLAN_STATS, STATISTICS, level_text
+    _statistic (``level`` for a level row), _value, _year (the level's year), _listed (the
+    districts listed, this one included: all of them up to helpers.compare.COMPARISON_LIMIT,
+    else the first and last three and the two either side, see listed_ranks) for charts and
+    the headline."""
+    from .compare import PLAN_STATS, STATISTICS, level_text, listed_ranks
     t = rep.tidy[rep.tidy["statistic"].isin(PLAN_STATS)]
+    t = t[_pairs_of(t, rep.slug, ["indicator_id", "statistic"])]
     rows = []
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
         per = grp.groupby("district").size()
@@ -950,29 +953,67 @@ def _standing_table(rep: DistrictReport) -> pd.DataFrame:
         grp = grp.sort_values("_score", ascending=False).assign(_rank=range(1, len(grp) + 1))
         me = grp[grp["district"] == rep.slug].iloc[0]
         unit = str(me["unit"])
-        others = "；".join(f"{r['district_name']} {stat_text(stat, r['value'], unit)}"
-                          + _years(r["year_from"], r["year_to"])
-                          for _, r in grp[grp["district"] != rep.slug].iterrows())
+        listed = grp[grp["_rank"].isin(listed_ranks(len(grp), int(me["_rank"])))]
+        others = others_text(listed, rep.slug, len(grp), "_rank", lambda r, unit=unit, stat=stat: (
+            f"{r['district_name']} {stat_text(stat, r['value'], unit)}"
+            + _years(r["year_from"], r["year_to"])))
         rows.append({"指标": rep.name_of(iid), "比较口径": STATISTICS[stat][0],
                      "本区": stat_text(stat, me["value"], unit) + _years(me["year_from"], me["year_to"]),
                      "排名": f"{int(me['_rank'])}/{len(grp)}", "其他区": others,
                      "_rank": int(me["_rank"]), "_n": len(grp), "_indicator_id": iid,
-                     "_statistic": stat, "_value": float(me["value"]), "_year": pd.NA})
+                     "_statistic": stat, "_value": float(me["value"]), "_year": pd.NA,
+                     "_listed": tuple(listed["district"])})
     levels = rep.levels
+    levels = levels[_pairs_of(levels, rep.slug, ["indicator_id"])]
     for iid, grp in levels.groupby("indicator_id", sort=False):
-        if rep.slug not in set(grp["district"]):
-            continue
         me = grp[grp["district"] == rep.slug].iloc[0]
-        others = "；".join(f"{r['district_name']} {level_text(r['value'], r['unit'], r['role'], r['origin'])}"
-                          for _, r in grp[grp["district"] != rep.slug].iterrows())
+        listed = grp[grp["rank"].isin(listed_ranks(int(me["n"]), int(me["rank"])))]
+        others = others_text(listed, rep.slug, int(me["n"]), "rank", lambda r: (
+            f"{r['district_name']} {level_text(r['value'], r['unit'], r['role'], r['origin'])}"))
         rows.append({"指标": rep.name_of(iid), "比较口径": f"{int(me['year'])}年水平",
                      "本区": level_text(me["value"], me["unit"], me["role"], me["origin"]),
                      "排名": f"{int(me['rank'])}/{int(me['n'])}", "其他区": others,
                      "_rank": int(me["rank"]), "_n": int(me["n"]), "_indicator_id": iid,
-                     "_statistic": "level", "_value": float(me["value"]), "_year": int(me["year"])})
+                     "_statistic": "level", "_value": float(me["value"]), "_year": int(me["year"]),
+                     "_listed": tuple(listed["district"])})
     cols = ["指标", "比较口径", "本区", "排名", "其他区", "_rank", "_n", "_indicator_id",
-            "_statistic", "_value", "_year"]
+            "_statistic", "_value", "_year", "_listed"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _pairs_of(frame: pd.DataFrame, slug: str, keys: list[str]) -> pd.Series:
+    """Rows of ``frame`` whose ``keys`` values (an indicator, a statistic) district ``slug``
+    also has: the groups its standing ranks, found in one pass whatever the number of
+    districts."""
+    index = pd.MultiIndex.from_frame(frame[keys])
+    return pd.Series(index.isin(index[(frame["district"] == slug).to_numpy()]), index=frame.index)
+
+
+def others_text(listed: pd.DataFrame, own: str, n: int, rank: str, text_of) -> str:
+    """The 其他区 cell of a standing row: ``text_of(row)`` of each listed district but ``own``
+    (``listed``: rows in rank order, column ``rank`` holds the rank, of ``n`` in all), joined
+    by "；". When not all ``n`` are listed, each entry starts with its rank, "…" marks the ranks
+    left out and a last note says what is listed."""
+    from .compare import LISTED_AROUND, LISTED_ENDS
+    if len(listed) == n:
+        return "；".join(text_of(r) for _, r in listed.iterrows() if r["district"] != own)
+    parts, previous = [], 0
+    for _, r in listed.iterrows():
+        k = int(r[rank])
+        if k > previous + 1:
+            parts.append("…")
+        previous = k
+        if r["district"] != own:
+            parts.append(f"第{k}名 {text_of(r)}")
+    if previous < n:
+        parts.append("…")
+    return ("；".join(parts) + f"（共 {n} 区，列出前{LISTED_ENDS}名、后{LISTED_ENDS}名"
+            f"和本区前后各{LISTED_AROUND}名）")
+
+
+def listed_note(n: int, listed: int) -> str:
+    """What a comparison chart panel leaves out, for its title: '' when every district is drawn."""
+    return "" if listed >= n else f"（{n}区中的{listed}区）"
 
 
 def standing_html(rep: DistrictReport) -> str:
@@ -984,9 +1025,12 @@ def standing_html(rep: DistrictReport) -> str:
                       numeric=["排名"], highlight=["本区"])
 
 
-def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None) -> pd.DataFrame:
+def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None, *,
+                 listed: dict[tuple[str, str], Iterable[str]] | None = None) -> pd.DataFrame:
     """Planned annual growth rates (cagr and stated rates, in % per year) of indicators that at
-    least two districts print with the same indicator_id, for ranking charts.
+    least two districts print with the same indicator_id, for ranking charts. ``listed``
+    ((indicator_id, statistic) → district slugs) keeps only those districts of a rate, its
+    group named with how many of how many are drawn (:func:`listed_note`).
     Columns: indicator_id, group (Chinese name), district, label (district name and years),
     value (%/yr)."""
     from .catalogue import name_zh
@@ -997,9 +1041,14 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None)
     for (iid, stat), grp in t.groupby(["indicator_id", "statistic"], sort=False):
         if grp["district"].nunique() < 2 or grp.groupby("district").size().max() > 1:
             continue
+        note = ""
+        if listed is not None and (iid, stat) in listed:
+            n = len(grp)
+            grp = grp[grp["district"].isin(set(listed[(iid, stat)]))]
+            note = listed_note(n, len(grp))
         for _, r in grp.iterrows():
             rows.append({"indicator_id": iid,
-                         "group": name_zh(iid) + ("（增速目标）" if stat == "stated_rate" else ""),
+                         "group": name_zh(iid) + ("（增速目标）" if stat == "stated_rate" else "") + note,
                          "district": r["district"],
                          "label": f"{r['district_name']}\n{int(r['year_from'])}–{int(r['year_to'])}",
                          "value": 100 * float(r["value"])})
@@ -1007,11 +1056,13 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None)
 
 
 def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = None,
-                        indicator_ids: Iterable[str] | None = None):
+                        indicator_ids: Iterable[str] | None = None, *,
+                        listed: dict[tuple[str, str], Iterable[str]] | None = None):
     """Bars of the planned annual growth each district sets on shared indicators (one panel per
-    indicator), one district highlighted; None when no indicator is shared."""
+    indicator; ``listed``: see :func:`shared_rates`), one district highlighted; None when no
+    indicator is shared."""
     from .plotting import ranking_chart
-    data = shared_rates(tidy, indicator_ids)
+    data = shared_rates(tidy, indicator_ids, listed=listed)
     if len(data) == 0:
         return None
     mine = set(data.loc[data["district"] == highlight_district, "label"])
@@ -1044,9 +1095,14 @@ def standing_level_figure(rep: DistrictReport):
     if not ids:
         return None
     levels = rep.levels
-    levels = levels[levels["indicator_id"].isin(ids)].copy()
-    levels["name_zh"] = levels["indicator_id"].map(rep.name_of)
-    return shared_levels_figure(levels, rep.slug)
+    levels = levels[levels["indicator_id"].isin(ids)]
+    listed = st[st["_statistic"] == "level"].set_index("_indicator_id")["_listed"]
+    keep = [d in listed[i] for i, d in zip(levels["indicator_id"], levels["district"])]
+    drawn = levels[keep].copy()
+    counts = drawn.groupby("indicator_id").size()
+    drawn["name_zh"] = [rep.name_of(i) + listed_note(int(n), int(counts[i]))
+                        for i, n in zip(drawn["indicator_id"], drawn["n"])]
+    return shared_levels_figure(drawn, rep.slug)
 
 
 def standing_chart(rep: DistrictReport) -> Chart | None:
@@ -1054,7 +1110,8 @@ def standing_chart(rep: DistrictReport) -> Chart | None:
     fig = standing_figure(rep)
     if fig is None:
         return None
-    data = shared_rates(rep.tidy, standing_table(rep)["_indicator_id"])
+    listed = listed_rates(standing_table(rep))
+    data = shared_rates(rep.tidy, [iid for iid, _ in listed], listed=listed)
     groups = "、".join(dict.fromkeys(data["group"]))
     return Chart(f"{rep.district.name} · 与其他区比较", fig,
                  f"各区在共同指标上的计划年均增速，{rep.district.name}以蓝色标出：{groups}")
@@ -1074,11 +1131,17 @@ def standing_level_chart(rep: DistrictReport) -> Chart | None:
 def standing_figure(rep: DistrictReport):
     """Bars of the planned annual growth on the shared indicators this district ranks on
     (rates only), this district highlighted; None if there is nothing to draw."""
-    st = standing_table(rep)
-    ids = st.loc[st["_statistic"].isin(["cagr", "stated_rate"]), "_indicator_id"]
-    if len(ids) == 0:
+    listed = listed_rates(standing_table(rep))
+    if not listed:
         return None
-    return shared_rates_figure(rep.tidy, rep.slug, ids)
+    return shared_rates_figure(rep.tidy, rep.slug, [iid for iid, _ in listed], listed=listed)
+
+
+def listed_rates(standing: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(indicator_id, statistic) → the districts listed, of the growth-rate rows (cagr, stated
+    rate) of a standing table, which the rates chart draws."""
+    rates = standing[standing["_statistic"].isin(["cagr", "stated_rate"])]
+    return dict(zip(zip(rates["_indicator_id"], rates["_statistic"]), rates["_listed"]))
 
 
 # --------------------------------------------------------------------------- progress

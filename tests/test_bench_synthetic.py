@@ -12,12 +12,12 @@ import pytest
 
 from helpers import KitError
 from helpers.bench_synthetic import (DEFAULT_SPREAD, QUOTE_MARK, document_districts, main,
-                                     synthetic_districts, synthetic_table, validate_synthetic,
-                                     write_synthetic, write_synthetic_root)
+                                     shared_ids, synthetic_districts, synthetic_table,
+                                     validate_synthetic, write_synthetic, write_synthetic_root)
 from helpers.districts import DISTRICTS
 from helpers.schema import COLUMNS, TEXT_COLUMNS
 
-KEPT = ["indicator", "indicator_id", "category", "lead_agency", "year", "unit", "role", "measure",
+KEPT = ["indicator", "category", "lead_agency", "year", "unit", "role", "measure",
         "direction", "source_file", "section", "source_line"]
 
 
@@ -65,6 +65,11 @@ def test_values_differ_but_keep_sign_unit_and_measure(hundred, indicators):
         syn = df[df["district"] == d.slug].reset_index(drop=True)
         src = indicators[indicators["district"] == d.source].reset_index(drop=True)
         assert syn[KEPT].equals(src[KEPT])
+        # an indicator two real plans print stays shared; one only the source prints is the
+        # clone's own copy (so a clone shares what its source shares, not more)
+        shared = shared_ids(indicators, document_districts())
+        assert syn["indicator_id"].tolist() == [i if i in shared else f"{i}_{d.slug}"
+                                                for i in src["indicator_id"]]
         nonzero = src["value"] != 0
         assert (syn.loc[nonzero, "value"] != src.loc[nonzero, "value"]).all()
         assert (np.sign(syn["value"]) == np.sign(src["value"])).all()
@@ -190,3 +195,37 @@ def test_registry_file_carries_the_sources_milestones_and_pledges(monkeypatch):
     assert entry["milestone_years"] == [2023]
     assert entry["pledges"]["four_doublings"] == {"label": "四倍增", "kind": "doubling",
                                                   "indicator_ids": ["tax_per_mu", "rd_investment"]}
+
+
+def test_clones_share_what_their_sources_share(indicators):
+    # 亩均税收 is printed by all four real plans: shared by every clone; Beilun's
+    # 高新技术产业投资（累计） by Beilun alone: each Beilun clone has its own copy
+    shared = shared_ids(indicators, document_districts())
+    assert "tax_per_mu" in shared
+    alone = "high_tech_manufacturing_investment_cumulative"
+    assert set(indicators.loc[indicators["indicator_id"] == alone, "district"]) == {"beilun"}
+    assert alone not in shared
+    df, _ = synthetic_table(8, table=indicators)
+    assert {"syn001", "syn005"} <= set(df.loc[df["indicator_id"] == "tax_per_mu", "district"])
+    assert set(df.loc[df["indicator_id"].str.startswith(alone), "indicator_id"]) == \
+        {f"{alone}_syn001", f"{alone}_syn005"}
+
+
+def test_kit_root_catalogues_the_clones_own_indicators(tmp_path):
+    import helpers.bench_synthetic as bs
+    write_synthetic_root(tmp_path, 5, seed=2)
+    cat = pd.read_csv(tmp_path / "data" / "catalogue" / "indicators.csv", encoding="utf-8-sig",
+                      keep_default_na=False).set_index("indicator_id")
+    table = pd.read_csv(tmp_path / "data" / "clean" / "indicators.csv", encoding="utf-8-sig")
+    assert set(table["indicator_id"]) <= set(cat.index)
+    own = cat.loc["high_tech_manufacturing_investment_cumulative_syn001"]
+    real = cat.loc["high_tech_manufacturing_investment_cumulative"]
+    assert (own["name_zh"], own["unit"], own["measure"]) == \
+        (real["name_zh"], real["unit"], real["measure"])
+    assert own["notes"].startswith("SYNTHETIC")
+    # Beilun's pledge sets name the clone's own copies of the indicators only Beilun prints
+    entry = tomllib.loads((tmp_path / "data" / "districts" / "syn001.toml").read_text("utf-8"))
+    ids = [i for p in entry["pledges"].values() for i in p["indicator_ids"]]
+    assert "high_tech_manufacturing_investment_cumulative_syn001" in ids and "tax_per_mu" in ids
+    assert set(ids) <= set(cat.index)
+    assert bs.own_id("x", "syn001") == "x_syn001"

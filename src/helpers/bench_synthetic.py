@@ -146,6 +146,7 @@ def synthetic_table(n: int, *, seed: int = 0, spread: float = DEFAULT_SPREAD,
     districts = synthetic_districts(n, sources)
     rng = np.random.default_rng(seed)
     by_source = {slug: g for slug, g in table.groupby("district", sort=False)}
+    shared = shared_ids(table, sorted({d.source for d in districts}))
     parts = []
     for d in districts:
         src = by_source.get(d.source)
@@ -177,9 +178,64 @@ def synthetic_table(n: int, *, seed: int = 0, spread: float = DEFAULT_SPREAD,
         rows["quote"] = QUOTE_MARK + rows["quote"]
         rows["district"] = d.slug
         rows["district_name"] = d.name
+        rows["indicator_id"] = [i if i in shared else own_id(i, d.slug)
+                                for i in rows["indicator_id"]]
         parts.append(rows)
     df = pd.concat(parts, ignore_index=True)[COLUMNS]
     return df.astype({"year": int, "source_line": int, "value": float}), districts
+
+
+def shared_ids(table: pd.DataFrame, sources: list[str]) -> set[str]:
+    """Indicator ids that at least two of the ``sources`` print: the ones the clones share.
+    Every other id is the clone's own (:func:`own_id`), so a synthetic district shares with
+    the others what its real source shares with the real ones — N = 4 and N = 100 reports
+    rank the same indicators, against more districts."""
+    per = table[table["district"].isin(sources)].groupby("indicator_id")["district"].nunique()
+    return set(per[per >= 2].index)
+
+
+def shared_concepts(table: pd.DataFrame, sources: list[str]) -> set[str]:
+    """Catalogue concepts that at least two of the ``sources`` print (under any id)."""
+    from .compare import concept_of
+    rows = table[table["district"].isin(sources)]
+    per = rows.groupby(rows["indicator_id"].map(concept_of))["district"].nunique()
+    return set(per[per >= 2].index)
+
+
+def own_id(indicator_id: str, slug: str) -> str:
+    """The id of a synthetic district's own copy of an indicator no other source prints."""
+    return f"{indicator_id}_{slug}"
+
+
+def synthetic_catalogue(df: pd.DataFrame, concepts: set[str]) -> pd.DataFrame:
+    """The catalogue rows of a synthetic table's own indicators (:func:`own_id`): the source
+    indicator's entry under the new id, with its concept when that is one of the shared
+    ``concepts`` (:func:`shared_concepts`), else the new id (a concept of its own)."""
+    from .catalogue import load_catalogue
+    catalogue = load_catalogue()
+    rows = []
+    for slug, iid in df[["district", "indicator_id"]].drop_duplicates().itertuples(index=False):
+        suffix = f"_{slug}"
+        if iid in catalogue or not iid.endswith(suffix):
+            continue
+        entry = dict(catalogue[iid[:-len(suffix)]])
+        entry.pop("_line", None)
+        entry.update(indicator_id=iid,
+                     concept=entry["concept"] if entry["concept"] in concepts else iid,
+                     notes=f"SYNTHETIC: {slug}'s own copy of {iid[:-len(suffix)]}")
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def append_catalogue(path: Path, rows: pd.DataFrame) -> None:
+    """Add ``rows`` (catalogue columns) at the end of the catalogue file ``path``."""
+    from .files import atomic_write
+    if len(rows) == 0:
+        return
+    text = path.read_text(encoding="utf-8-sig").rstrip("\n") + "\n"
+    columns = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+    added = rows[columns].to_csv(index=False, header=False, lineterminator="\n")
+    atomic_write(path, (text + added).encode("utf-8-sig"))
 
 
 def synthetic_schema(districts: list[SyntheticDistrict]):
@@ -223,9 +279,14 @@ def write_synthetic(folder: str | Path, n: int, *, seed: int = 0,
                     spread: float = DEFAULT_SPREAD, table: pd.DataFrame | None = None) -> SyntheticSet:
     """Write ``indicators.csv`` and ``districts.csv`` for ``n`` SYNTHETIC districts into
     ``folder`` (validated first; each file written atomically)."""
+    df, districts = synthetic_table(n, seed=seed, spread=spread, table=table)
+    return _write_table(folder, df, districts)
+
+
+def _write_table(folder: str | Path, df: pd.DataFrame,
+                 districts: list[SyntheticDistrict]) -> SyntheticSet:
     from .build import table_csv_bytes
     from .files import atomic_write
-    df, districts = synthetic_table(n, seed=seed, spread=spread, table=table)
     validate_synthetic(df, districts)
     folder = Path(folder)
     data = table_csv_bytes(df)
@@ -245,10 +306,11 @@ def _toml_value(value) -> str:
     return str(int(value))
 
 
-def registry_toml(d: SyntheticDistrict, order: int) -> str:
+def registry_toml(d: SyntheticDistrict, order: int, shared: set[str] | None = None) -> str:
     """A ``data/districts/<slug>.toml`` for a synthetic district: name, city, plan period and
-    title, and the source district's milestone years and pledge sets (same indicator ids);
-    no documents (its rows come from the synthetic table, not from a build)."""
+    title, and the source district's milestone years and pledge sets (same indicator ids, or
+    the district's own copies of those not in ``shared``, see :func:`shared_ids`); no
+    documents (its rows come from the synthetic table, not from a build)."""
     src = DISTRICTS[d.source]
     lines = [f"# SYNTHETIC district for the scale benchmark, cloned from {d.source}: not a real plan",
              *(f"{key} = {_toml_value(getattr(d, key))}"
@@ -259,7 +321,9 @@ def registry_toml(d: SyntheticDistrict, order: int) -> str:
     for key, pledge in (getattr(src, "pledges", None) or {}).items():
         lines += ["", f"[pledges.{key}]", f"label = {_toml_value(pledge.get('label', ''))}",
                   f"kind = {_toml_value(pledge['kind'])}",
-                  f"indicator_ids = {_toml_value(list(pledge['indicator_ids']))}"]
+                  "indicator_ids = " + _toml_value([
+                      i if shared is None or i in shared else own_id(i, d.slug)
+                      for i in pledge["indicator_ids"]])]
     return "\n".join(lines) + "\n"
 
 
@@ -276,10 +340,17 @@ def write_synthetic_root(root: str | Path, n: int, *, seed: int = 0,
     for sub in ("raw", "catalogue"):
         shutil.copytree(paths.ROOT / "data" / sub, root / "data" / sub, copy_function=shutil.copy2,
                         dirs_exist_ok=True)
-    for k, d in enumerate(synthetic_districts(n), start=1):
-        atomic_write(root / "data" / "districts" / f"{d.slug}.toml", registry_toml(d, k))
+    from .data import load_indicators
+    real = load_indicators()
+    df, districts = synthetic_table(n, seed=seed, spread=spread, table=real)
+    sources = sorted({d.source for d in districts})
+    shared = shared_ids(real, sources)
+    for k, d in enumerate(districts, start=1):
+        atomic_write(root / "data" / "districts" / f"{d.slug}.toml", registry_toml(d, k, shared))
+    append_catalogue(root / "data" / "catalogue" / "indicators.csv",
+                     synthetic_catalogue(df, shared_concepts(real, sources)))
     clean = root / "data" / "clean"
-    made = write_synthetic(clean, n, seed=seed, spread=spread)
+    made = _write_table(clean, df, districts)
     manifest = {"table": "indicators.csv", "synthetic": True, "seed": seed, "districts": n,
                 "rows": made.rows, "data_version": made.data_version,
                 "sha256": hashlib.sha256(made.table.read_bytes()).hexdigest()}

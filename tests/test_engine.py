@@ -255,6 +255,10 @@ def test_a_report_from_the_warm_batch_is_the_cold_engines_byte_for_byte(tmp_path
     assert (tmp_path / "warm" / ".beilun.kernel.log").exists()
     assert not (tmp_path / "warm" / ".yinzhou.kernel.log").exists()
     assert (tmp_path / "cold" / ".yinzhou.kernel.log").exists()
+    # the kernel's start is the first warm report's, recorded apart; the second ran warm
+    first, second = warm.results
+    assert 0 < first.kernel_start < first.seconds and second.kernel_start == 0
+    assert cold.results[0].kernel_start == 0
     page_warm = (tmp_path / "warm" / "yinzhou.html").read_text(encoding="utf-8")
     page_cold = (tmp_path / "cold" / "yinzhou.html").read_text(encoding="utf-8")
     assert len(_STAMP.findall(page_warm)) == 1 and "鄞州" in page_warm

@@ -256,8 +256,10 @@ def test_failed_report_prints_the_cell_exception_in_the_terminal(tmp_path):
     nb.write_text('# %% tags=["parameters"]\ndistrict = "beilun"\nend_year = None\n'
                   'actuals_path = None\n\n# %%\nx = 1\n\n# %%\n'
                   'raise ValueError("亩均税收 cannot be read from 第3行")\n', encoding="utf-8")
+    import gc
     batch = runner.run_batch(["beilun"], tmp_path / "out", jobs=1, notebook=nb, progress=False)
     assert batch.exit_code == 1
+    assert gc.get_freeze_count() == 0  # frozen only while its workers were being forked
     r = batch.results[0]
     assert r.status == "failed" and not r.refreshed
     # execution count 4: parameters, papermill's injected parameters, x = 1, then the raise

@@ -127,7 +127,7 @@ class _Kernel:
 #: worker process runs its notebooks in one thread; a Dask worker may run one per thread.
 _LIVE: dict[int, _Kernel] = {}
 _INHERITED: list[_Kernel] = []
-_TLS = threading.local()  # per thread: attempts of the last notebook
+_TLS = threading.local()  # per thread: attempts and kernel start of the last notebook
 _EXIT_HOOKED = 0  # pid of the process that registered the exit hooks
 
 
@@ -252,8 +252,11 @@ def _client_class():
         def execute(self, **kwargs):
             """papermill's execute, with the warm-up (first use) and reset before the cells."""
             self.reset_execution_trackers()
+            started, fresh = monotonic(), not self.warm.warmed
             with self.setup_kernel(**kwargs):
                 self.prepare_kernel()
+                if fresh:
+                    _TLS.kernel_start = getattr(_TLS, "kernel_start", 0.0) + monotonic() - started
                 self.log.info(f"Executing notebook with warm kernel: {self.kernel_name}")
                 self.papermill_execute_cells()
                 info_msg = self.wait_for_reply(self.kc.kernel_info())
@@ -339,6 +342,7 @@ class WarmEngine:
             startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
         cls.last_attempts = _TLS.attempts = 0
+        _TLS.kernel_start = 0.0
         for attempt in range(1, int(retries) + 2):
             cls.last_attempts = _TLS.attempts = attempt
             kernel = _acquire(kernel_name, kernel_manager_class)
@@ -375,6 +379,12 @@ class WarmEngine:
     def nb_language(cls, nb, language=None):
         from papermill.utils import nb_language
         return nb_language(nb, language)
+
+
+def last_kernel_start() -> float:
+    """Seconds the last notebook of this thread spent starting and warming a kernel (0 when it
+    ran in an already warm one): the one-off cost a worker's first report carries."""
+    return float(getattr(_TLS, "kernel_start", 0.0))
 
 
 def register() -> None:

@@ -19,22 +19,26 @@ def test_smoke_run_prints_every_measurement_and_ratio(tmp_path, capsys):
     assert out[0] == f"helpers.bench: engine warm, 1 run each, os.cpu_count() = {bench.os.cpu_count()}"
     assert re.fullmatch(r"\s+min\s+median\s+runs", out[1])
     labels = ["floor (bare kernel + report imports)", "batch, 1 district, serial",
-              "batch, 1 district, 1 worker (the serial runs)", "per report, N=1 synthetic, 2 workers",
-              "per report, N=2 synthetic, 2 workers"]
-    for line, label in zip(out[2:7], labels):
+              "batch, 1 district, 1 worker (the serial runs)",
+              "median report, N=1 synthetic, 2 workers", "median report, N=2 synthetic, 2 workers",
+              "batch ÷ N, N=1 synthetic, 2 workers", "batch ÷ N, N=2 synthetic, 2 workers"]
+    for line, label in zip(out[2:9], labels):
         assert re.fullmatch(re.escape(label) + r"\s+\d+\.\d\d s\s+\d+\.\d\d s\s+1", line), line
     ratios = ["batch serial ÷ (1 × floor)", "speed-up, 1 worker (serial ÷ 1 worker)",
-              "per report N=2 ÷ N=1"]
-    for line, label in zip(out[7:], ratios):
+              "median report N=2 ÷ N=1", "batch ÷ N, N=2 ÷ N=1"]
+    for line, label in zip(out[9:], ratios):
         assert re.fullmatch(re.escape(label) + r"\s+\d+\.\d\d\s+\d+\.\d\d", line), line
-    assert len(out) == 10
+    assert len(out) == 13
     # one run: its min is its median; the ratios are those of the rows above
     nums = [[float(x) for x in re.findall(r"\d+\.\d\d", line)] for line in out[2:]]
-    assert all(row[0] == row[1] and row[0] > 0 for row in nums[:5])
-    floor, serial, parallel, small, large = (row[0] for row in nums[:5])
-    assert abs(nums[5][0] - serial / floor) <= 0.01 * nums[5][0] + 0.006
-    assert abs(nums[6][0] - serial / parallel) <= 0.01 * nums[6][0] + 0.006
-    assert abs(nums[7][0] - large / small) <= 0.01 * nums[7][0] + 0.006
+    assert all(row[0] == row[1] and row[0] > 0 for row in nums[:7])
+    floor, serial, parallel, small, large, small_batch, large_batch = (row[0] for row in nums[:7])
+    assert abs(nums[7][0] - serial / floor) <= 0.01 * nums[7][0] + 0.006
+    assert abs(nums[8][0] - serial / parallel) <= 0.01 * nums[8][0] + 0.006
+    assert abs(nums[9][0] - large / small) <= 0.01 * nums[9][0] + 0.006
+    assert abs(nums[10][0] - large_batch / small_batch) <= 0.01 * nums[10][0] + 0.006
+    # a report's own time leaves out its worker's kernel start: below the batch's wall time
+    assert small < small_batch
     # the synthetic runs rendered the synthetic districts from the synthetic table
     for n in (1, 2):
         root = work / f"synthetic-{n}"
@@ -44,6 +48,8 @@ def test_smoke_run_prints_every_measurement_and_ratio(tmp_path, capsys):
             rec = json.loads((root / "reports-0" / f"syn00{k}.json").read_text(encoding="utf-8"))
             assert rec["status"] == "ok" and rec["data_version"] == manifest["data_version"]
             assert rec["data_version"].startswith("SYNTHETIC-")
+            # each worker's first report started (and warmed) its kernel, inside its seconds
+            assert 0 < rec["kernel_start"] < rec["seconds"]
     assert sorted(p.name for p in paths.REPORT_DIR.iterdir()) == reports_before
 
 

@@ -16,14 +16,19 @@ with the fastest (min) and the median run of each, side by side:
 * **per report at N=B and N=N** — the runner, as a subprocess with ``DISTRICT_KIT_ROOT``
   pointing at a kit root of B (default 4) and of N (default 100) SYNTHETIC districts written
   by :func:`helpers.bench_synthetic.write_synthetic_root` under ``--work`` (the notebooks
-  copied in), with ``--jobs`` workers: the batch's wall time ÷ its number of reports. Each
+  copied in, the analysis cache computed beforehand, untimed), with ``--jobs`` workers: the
+  **median report** (each report's own time from its run record — execution, HTML, PDF — less
+  the start of its worker's kernel, which only a worker's first report carries:
+  :func:`report_seconds`) and the **batch ÷ N** (wall time per report, which at small N also
+  carries the batch's fixed costs: the runner's start, the kernels' start, the index). Each
   synthetic table is checked after every run: the data freshness check must not have rebuilt
   it (that would time a build, or worse, reports of other data).
 
 and from those: the ratio batch ÷ (districts × floor) (serial batch; below 1 means a report
 costs less than a kernel start, which a warm kernel makes possible), the speed-up of J workers
-(serial ÷ J workers) and the ratio of the per-report times N ÷ B (1.00 = flat). Ratios are
-taken of the mins and of the medians. Exit status 1 when any report failed (the failures are
+(serial ÷ J workers) and the ratios N ÷ B of the median report (1.00 = flat: what a report
+costs does not grow with the number of districts) and of the batch ÷ N. Ratios are taken of
+the mins and of the medians. Exit status 1 when any report failed (the failures are
 listed), 2 for a bad option. Timings mean something only on a quiet machine.
 
 Everything is written under ``--work`` (default ``.bench/``, removed by ``make clean``); the
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import statistics
@@ -120,7 +126,9 @@ def time_batch(workdir: Path, slugs: list[str], jobs: int, runs: int, engine: st
 
 def synthetic_root(workdir: Path, n: int) -> Path:
     """A kit root of ``n`` SYNTHETIC districts under ``workdir``, written afresh from the kit's
-    current data (not timed), with the report notebooks copied in."""
+    current data with the report notebooks copied in, and its analysis cache computed (as
+    ``make data`` does for the kit's own districts): none of this is timed. KitError if the
+    analysis fails."""
     from . import paths
     from .bench_synthetic import write_synthetic_root
     root = workdir / f"synthetic-{n}"
@@ -128,6 +136,11 @@ def synthetic_root(workdir: Path, n: int) -> Path:
     write_synthetic_root(root, n)
     shutil.copytree(paths.NOTEBOOK_DIR, root / "notebooks", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    proc = subprocess.run([sys.executable, "-m", "helpers.analysis"], capture_output=True,
+                          text=True, env={**os.environ, "DISTRICT_KIT_ROOT": str(root)})
+    if proc.returncode != 0:
+        raise KitError(f"the analysis of the {n} synthetic districts failed: "
+                       + (proc.stderr.strip().splitlines() or ["(no message)"])[-1])
     return root
 
 
@@ -136,14 +149,30 @@ def _table_state(root: Path) -> tuple[str, float]:
     return hashlib.sha256(table.read_bytes()).hexdigest(), table.stat().st_mtime
 
 
+def report_seconds(out: Path) -> list[float]:
+    """Each successful report's own time in a runner output folder, from its run record
+    (``<slug>.json``): execution, HTML and PDF, less the start of its worker's kernel (which
+    only a worker's first report carries, see RunResult.kernel_start)."""
+    times = []
+    for path in sorted(out.glob("*.json")):
+        if path.name.endswith((".failed.json", ".interrupted.json")):
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("status") == "ok":
+            times.append(float(record["seconds"]) - float(record.get("kernel_start", 0.0)))
+    return times
+
+
 def time_synthetic(workdir: Path, n: int, jobs: int, runs: int, engine: str,
-                   failures: list[str]) -> Timing:
+                   failures: list[str]) -> tuple[Timing, Timing]:
     """``runs`` runner batches over ``n`` synthetic districts (a subprocess with
-    DISTRICT_KIT_ROOT), per report. KitError if the synthetic table was rebuilt meanwhile."""
+    DISTRICT_KIT_ROOT): (the batch's wall time per report, the median report's own time, see
+    :func:`report_seconds`). KitError if the synthetic table was rebuilt meanwhile."""
     root = synthetic_root(workdir, n)
     before = _table_state(root)
     env = {**os.environ, "DISTRICT_KIT_ROOT": str(root)}
-    t = Timing(f"per report, N={n} synthetic, {_workers(jobs)}", per=n)
+    t = Timing(f"batch ÷ N, N={n} synthetic, {_workers(jobs)}", per=n)
+    own = Timing(f"median report, N={n} synthetic, {_workers(jobs)}")
     for i in range(runs):
         out = root / f"reports-{i}"
         shutil.rmtree(out, ignore_errors=True)
@@ -160,7 +189,10 @@ def time_synthetic(workdir: Path, n: int, jobs: int, runs: int, engine: str,
             tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
             failures.append(f"N={n} run {i + 1}: runner exit {proc.returncode}: "
                             + " | ".join(tail))
-    return t
+        times = report_seconds(out)
+        if times:
+            own.seconds.append(statistics.median(times))
+    return t, own
 
 
 def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, runs: int,
@@ -193,8 +225,10 @@ def run(args) -> tuple[list[str], list[str]]:
     else:  # one district: one worker, which is the serial batch (not run twice)
         parallel = Timing(serial.label.replace("serial", "1 worker (the serial runs)"),
                           list(serial.seconds))
-    small = time_synthetic(work, args.base, jobs, args.runs, args.engine, failures)
-    large = time_synthetic(work, args.n, jobs, args.runs, args.engine, failures)
+    small_batch, small = time_synthetic(work, args.base, jobs, args.runs, args.engine, failures)
+    large_batch, large = time_synthetic(work, args.n, jobs, args.runs, args.engine, failures)
+    if not small.seconds or not large.seconds:
+        raise KitError("no synthetic report succeeded: nothing to time (see the failures)")
     k = len(slugs)
     ratios = [
         (f"batch serial ÷ ({k} × floor)", serial.min / (k * floor.min),
@@ -202,12 +236,15 @@ def run(args) -> tuple[list[str], list[str]]:
         (f"speed-up, {_workers(batch_jobs)} (serial ÷ {_workers(batch_jobs)})",
          serial.min / parallel.min,
          serial.median / parallel.median),
-        (f"per report N={args.n} ÷ N={args.base}", large.min / small.min,
+        (f"median report N={args.n} ÷ N={args.base}", large.min / small.min,
          large.median / small.median),
+        (f"batch ÷ N, N={args.n} ÷ N={args.base}", large_batch.min / small_batch.min,
+         large_batch.median / small_batch.median),
     ]
     header = (f"helpers.bench: engine {args.engine}, {args.runs} run{'s' if args.runs > 1 else ''}"
               f" each, os.cpu_count() = {os.cpu_count()}")
-    return table_lines([floor, serial, parallel, small, large], ratios, runs=args.runs,
+    return table_lines([floor, serial, parallel, small, large, small_batch, large_batch], ratios,
+                       runs=args.runs,
                        header=header), failures
 
 

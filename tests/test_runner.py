@@ -509,26 +509,3 @@ def test_unknown_engine_is_refused_naming_the_option(capsys, tmp_path):
     assert "argument --engine: invalid choice: 'hot' (choose from 'warm', 'cold')" in capsys.readouterr().err
     with pytest.raises(runner.KitError, match="--engine 'hot': unknown; choose one of warm, cold"):
         runner.run_batch(["beilun"], tmp_path / "o", engine="hot", progress=False)
-
-
-def test_workers_take_the_longest_reports_first(tmp_path):
-    """Without run records the plan's declared rows decide (北仑's documents declare the most);
-    a last run's seconds (less its kernel start) take precedence; the results keep kit order."""
-    from helpers.districts import DISTRICTS
-    slugs = ["zhejiang", "ouhai", "beilun", "lucheng"]
-    rows = {s: runner.expected_seconds(s, tmp_path)[1] for s in slugs}
-    assert rows["beilun"] == sum(f.rows for f in (*DISTRICTS["beilun"].documents,
-                                                  *DISTRICTS["beilun"].extractions))
-    assert runner.longest_first(slugs, tmp_path) == sorted(slugs, key=lambda s: -rows[s])
-    assert runner.longest_first(slugs, tmp_path)[0] == "beilun"
-    (tmp_path / "lucheng.json").write_text(json.dumps({"status": "ok", "seconds": 9.5,
-                                                       "kernel_start": 1.5}), encoding="utf-8")
-    assert runner.expected_seconds("lucheng", tmp_path) == (8.0, rows["lucheng"])
-    assert runner.longest_first(slugs, tmp_path)[:2] == ["lucheng", "beilun"]
-
-
-def test_renderer_warm_up_writes_nothing(tmp_path, monkeypatch):
-    from helpers import fonts, pages
-    monkeypatch.setattr(fonts, "font_cache_dir", lambda: tmp_path / "fontcache")
-    pages.warm_up()
-    assert not (tmp_path / "fontcache").exists()

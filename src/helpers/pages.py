@@ -148,14 +148,10 @@ def report_page(nb, title: str) -> str:
     fetched from the network. ``nb`` is the notebook as it is (the runner passes the one
     papermill returned, not one read back from disk) and is not changed; it is exported once,
     and the PDF is made from this page (:func:`pdf_bytes`), not from the notebook again."""
+    from nbconvert import HTMLExporter
+
     from .fonts import embed_web_font
     nb, _ = prepare_notebook(nb)
-    return embed_web_font(_exported(nb, title))
-
-
-def _exported(nb, title: str) -> str:
-    """The page of a prepared notebook (:func:`prepare_notebook`), before the font is embedded."""
-    from nbconvert import HTMLExporter
     # optimistic_validation: the notebook is validated once, after the preprocessors, instead
     # of once after each of them (the page is the same)
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR / "nbconvert")],
@@ -166,17 +162,7 @@ def _exported(nb, title: str) -> str:
                  "kit": {"title": title, "lang": "zh-CN",
                          "css": stylesheet("report.css", "page.css")}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
-
-
-def warm_up() -> None:
-    """Load once per process what a first page costs beyond the next ones — nbconvert's
-    exporter and templates, WeasyPrint's fonts and default stylesheets (about 0.6 s) — by
-    rendering a one-line page and its PDF, kept nowhere (no web font: nothing is cached on
-    disk). The batch's workers call it while their kernel starts."""
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
-    cell = new_code_cell("", outputs=[new_output("display_data", data={"text/html": "<p>2025</p>"})])
-    pdf_bytes(_exported(new_notebook(cells=[cell]), "warm-up"))
+    return embed_web_font(body)
 
 
 def headline_of(nb) -> list[str]:

@@ -339,7 +339,6 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
         if engine == "warm":
             from .engine import last_kernel_start
             result.kernel_start = round(last_kernel_start(), 2)
-        _renderers_ready()
         page = render_html(executed, report_title(d.name))
         pdf = render_pdf(page)
         result.headline = headline_of(executed)
@@ -494,31 +493,6 @@ def _worker_on_signal(signum, frame):  # noqa: ARG001 — signal handler signatu
     os._exit(128 + signum)
 
 
-_RENDER_WARMUP: list = []  # the thread warming this worker's renderers (helpers.pages.warm_up)
-
-
-def _warm_renderers_meanwhile() -> None:
-    """Start :func:`helpers.pages.warm_up` in a thread: it runs while the first report's kernel
-    starts (that wait leaves the worker idle); :func:`_renderers_ready` waits for it."""
-    import threading
-
-    from .pages import warm_up
-
-    def warm():
-        with contextlib.suppress(Exception):  # a real problem shows in the report's own rendering
-            warm_up()
-    t = threading.Thread(target=warm, name="render-warm-up", daemon=True)
-    _RENDER_WARMUP[:] = [t]
-    t.start()
-
-
-def _renderers_ready() -> None:
-    """Wait for this worker's renderer warm-up, if one was started (never two renderings at
-    once in a process)."""
-    while _RENDER_WARMUP:
-        _RENDER_WARMUP.pop().join()
-
-
 def _worker_main(conn, kwargs: dict) -> None:
     """Body of one batch worker process: its own process group (so the batch can stop it and
     everything it started, and a terminal's Ctrl-C reaches only the batch parent). It runs the
@@ -536,8 +510,6 @@ def _worker_main(conn, kwargs: dict) -> None:
     # forked with the signals held (see _start_worker): a stop request sent before the handlers
     # were in place is delivered now
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if kwargs.get("engine", DEFAULT_ENGINE) == "warm":
-        _warm_renderers_meanwhile()
     try:
         while True:
             try:
@@ -733,29 +705,6 @@ def _start_worker(ctx, kwargs: dict) -> _Worker:
     return _Worker(proc, parent_end)
 
 
-def expected_seconds(slug: str, output_dir: Path) -> tuple[float, int]:
-    """How long a district's report is expected to take, to start the long ones first:
-    (its last run's seconds in ``output_dir``, else 0; the rows its registry declares — the
-    size of its plan)."""
-    record = previous_record(output_dir, slug) or {}
-    try:
-        seconds = float(record.get("seconds", 0.0)) - float(record.get("kernel_start", 0.0))
-    except (TypeError, ValueError):
-        seconds = 0.0
-    d = DISTRICTS[slug]
-    rows = sum(f.rows for f in (*getattr(d, "documents", ()), *getattr(d, "extractions", ()),
-                                *getattr(d, "entries", ())))
-    return seconds, rows
-
-
-def longest_first(slugs: list[str], output_dir: Path) -> list[str]:
-    """``slugs`` in the order workers take them: the longest expected first
-    (:func:`expected_seconds`), so that no worker is left with a long report at the end while
-    the others idle; ties keep the kit order. Results and the index keep the kit order."""
-    cost = {s: expected_seconds(s, output_dir) for s in slugs}
-    return sorted(slugs, key=lambda s: (-cost[s][0], -cost[s][1]))
-
-
 def _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at) -> None:
     """Run ``slugs`` on at most ``jobs`` worker processes (forked on demand, each running one
     district after another, so a warm kernel serves several reports), collect their results; on
@@ -765,7 +714,7 @@ def _schedule(slugs, jobs, kwargs, results, stop, bar, version, started_at) -> N
     from multiprocessing.connection import wait
 
     ctx = mp.get_context("fork")
-    pending = longest_first(slugs, Path(kwargs["output_dir"])) if jobs > 1 else list(slugs)
+    pending = list(slugs)
     workers: list[_Worker] = []
 
     def finish(slug: str) -> None:

@@ -150,14 +150,16 @@ def _load_actuals(path: Path) -> pd.DataFrame:
         if published and not row.get("indicator_id"):
             try:
                 records.append(actual_record(row, path, catalogue, published))
-            except UnknownIndicatorError as exc:
+            except UnknownIndicatorError:
+                # (the reader's note is Chinese and names file and line; the exception's English
+                # advice is for whoever adds the indicator to the catalogue)
                 try:
                     who = resolve_district(row["district"]).name
                 except UnknownDistrictError:
                     who = row["district"]
                 notices.append(f"{path.name} 第{row['_line']}行 {who} "
                                f"{row.get('indicator', '')} {row['year']}年 {row['value']} "
-                               f"{row['unit']}：目录中无对应指标，未用于评估（{exc}）")
+                               f"{row['unit']}：目录中无对应指标，未用于评估")
             continue
         records.append(actual_record(row, path, catalogue, published))
     records = drop_identical_repeats(records, path)

@@ -77,9 +77,8 @@ display(HTML(report.audit_html(rep)))
 
 # %%
 display(HTML(report.standing_html(rep)))
-for chart in (report.standing_chart(rep), report.standing_level_chart(rep)):
-    if chart is not None:
-        show(chart.figure, chart.alt)
+for chart in report.standing_charts(rep):
+    show(chart.figure, chart.alt)
 
 # %% [markdown]
 # ## 七、实际进展

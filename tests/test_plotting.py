@@ -425,3 +425,25 @@ def test_report_charts_show_a_printed_name_with_dollar_signs_literally(indicator
     texts = [t for fig in figs for t in all_drawn_texts(fig)]
     assert rep.name_of("tax_per_mu") == "规上工业亩均税收$10^2$"  # charts use the printed name
     assert any(t.startswith("规上工业亩均税收$10^2$") for t in texts)
+
+
+def test_ranking_pages_cut_a_tall_chart_into_page_high_figures():
+    """SYNTHETIC: 9 indicators × 11 districts in two columns would be about 5 × 4.1 in tall;
+    cut into figures of whole rows, none taller than a printed page, every panel once, in order."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from helpers import plotting
+    frame = pd.DataFrame([{"group": f"指标{g}", "label": f"合成区{k}", "value": float(k)}
+                          for g in range(9) for k in range(11)])
+    pages = plotting.ranking_pages(frame, value="value", label="label", group="group")
+    assert [names for _, names in pages] == [[f"指标{g}" for g in range(i, min(i + 4, 9))]
+                                             for i in (0, 4, 8)]
+    assert all(fig.get_figheight() <= plotting.PRINT_HEIGHT_IN for fig, _ in pages)
+    # what fits on a page stays one figure, the one ranking_chart draws
+    (fig, names), = plotting.ranking_pages(frame[frame["group"] == "指标0"], value="value",
+                                          label="label", group="group")
+    one = plotting.ranking_chart(frame[frame["group"] == "指标0"], value="value", label="label",
+                                 group="group")
+    assert names == ["指标0"] and fig.get_size_inches().tolist() == one.get_size_inches().tolist()
+    for f in [one, *(f for f, _ in pages)]:
+        plt.close(f)

@@ -14,7 +14,7 @@ from helpers.paths import ROOT
 
 @pytest.fixture(scope="module")
 def reports(indicators):
-    return {slug: report.prepare_report(slug, df=indicators) for slug in ("beilun", "ouhai")}
+    return {slug: report.prepare_report(slug, df=indicators) for slug in ("beilun", "ouhai", "deqing")}
 
 
 def _texts(fig):
@@ -30,14 +30,17 @@ def test_report_charts_print_at_8pt_or_more_on_a4(reports):
         figs += [fig for _, fig in report.trajectory_figures(rep)]
         figs += [c.figure for c in report.behind_charts(rep)]
         figs.append(getattr(report.pledge_chart(rep), "figure", None))
-        figs.append(report.standing_figure(rep))
+        figs += [c.figure for c in report.standing_charts(rep)]
     figs = [f for f in figs if f is not None]
     assert len(figs) >= 4
+    # 北仑's levels at a common year (8 panels of up to 10 bars) are cut into two page-high charts
+    levels = [c for c in report.standing_charts(reports["beilun"]) if "同年水平" in c.title]
+    assert len(levels) == 2 and "规上工业亩均税收" in levels[0].alt and "上市企业" in levels[1].alt
     for fig in figs:
         # shown at its own width (figure_html), so the point sizes are the printed sizes
         assert fig.get_figwidth() <= plotting.PRINT_WIDTH_IN, fig.get_figwidth()
         # and fits an A4 page's text height (297 − 38 mm margins ≈ 10.2 in) with a heading above
-        assert fig.get_figheight() <= 9.0, fig.get_figheight()
+        assert fig.get_figheight() <= plotting.PRINT_HEIGHT_IN == 9.0, fig.get_figheight()
         small = [(t, s) for t, s in _texts(fig) if s < 8]
         assert small == [], small[:5]
 

@@ -39,6 +39,9 @@ SERIES_COLUMNS = ["indicator_id", "label", "unit", "year", "value", "role"]
 MIN_FONT_PT = 8.0
 #: Widest chart that prints 1:1 on A4 portrait (210 mm − 2 × 15 mm margins), in inches.
 PRINT_WIDTH_IN = 7.0
+#: Tallest chart a printed A4 page holds (297 mm − 20 + 18 mm margins ≈ 10.2 in, less room for
+#: a heading above it), in inches: a taller image runs over the page's footer and is cut off.
+PRINT_HEIGHT_IN = 9.0
 POINT_COLUMNS = ["indicator_id", "year", "value"]
 
 
@@ -158,12 +161,18 @@ def grid_axes(nrows: int, ncols: int, panel: tuple[float, float], *, left: float
     ``top``/``bottom`` for a figure title and legend; ``title_room`` above the first row for
     the panel titles. Returns (fig, 2-D array of axes)."""
     w = left + ncols * panel[0] + (ncols - 1) * wgap + right
-    h = top + title_room + nrows * panel[1] + (nrows - 1) * hgap + bottom + 0.45
+    h = grid_height(nrows, panel[1], top=top, bottom=bottom, hgap=hgap, title_room=title_room)
     fig = new_figure(w, h, dpi)
     axes = fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=dict(
         left=left / w, right=1 - right / w, top=1 - (top + title_room) / h, bottom=(bottom + 0.45) / h,
         wspace=wgap / panel[0], hspace=hgap / panel[1]))
     return fig, axes
+
+
+def grid_height(nrows: int, panel_height: float, *, top: float = 0.0, bottom: float = 0.0,
+                hgap: float = 0.85, title_room: float = 0.5) -> float:
+    """Height in inches of a :func:`grid_axes` figure of ``nrows`` rows of panels."""
+    return top + title_room + nrows * panel_height + (nrows - 1) * hgap + bottom + 0.45
 
 
 def _style_axes(ax, value_axis: str = "y") -> None:
@@ -322,6 +331,45 @@ def _legend(fig, present: set[str]) -> None:
                    ncols=len(keys), fontsize=8.5, frameon=False)
 
 
+#: Room between two rows of ranking panels (tick labels, reference note, next titles), inches.
+RANKING_HGAP = 0.75
+
+
+def ranking_pages(frame: pd.DataFrame, *, group: str, ncols: int = 2,
+                  panel_size: tuple[float, float] = (2.2, 0.3),
+                  max_height: float = PRINT_HEIGHT_IN, **options) -> list[tuple[object, list[str]]]:
+    """:func:`ranking_chart` split into figures no taller than ``max_height`` inches (a printed
+    page), whole rows of panels each, in the order of the groups: [(figure, its groups)]. One
+    figure when all fit (the same as ranking_chart's); a row taller than a page gets a figure
+    of its own. ``options`` are ranking_chart's (a title goes on the first figure only)."""
+    _require(frame, [group], "frame")
+    if len(frame) == 0:
+        raise AnalysisError("ranking_pages needs at least one row")
+    groups = list(dict.fromkeys(frame[group]))
+    ncols = max(1, min(ncols, len(groups)))
+    bars = frame.groupby(group, sort=False).size()
+    rows = [groups[i:i + ncols] for i in range(0, len(groups), ncols)]
+    top = 0.4 if options.get("title") else 0.0
+    pages: list[list[list[str]]] = [[]]
+    for row in rows:
+        trial = pages[-1] + [row]
+        tallest = max(int(bars[g]) for r in trial for g in r)
+        height = grid_height(len(trial), panel_size[1] * tallest, top=top if len(pages) == 1 else 0.0,
+                             hgap=RANKING_HGAP)
+        if pages[-1] and height > max_height:
+            pages.append([row])
+        else:
+            pages[-1] = trial
+    out = []
+    for k, page in enumerate(pages):
+        names = [g for r in page for g in r]
+        opts = options if k == 0 else {**options, "title": None}
+        fig = ranking_chart(frame[frame[group].isin(names)], group=group, ncols=ncols,
+                            panel_size=panel_size, **opts)
+        out.append((fig, names))
+    return out
+
+
 def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
                   highlight: str | Iterable[str] | None = None, value_format: str = "{:.1f}%",
                   xlabel: str = "", title: str | None = None, ncols: int = 2,
@@ -342,7 +390,7 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     nrows = math.ceil(len(groups) / ncols)
     max_bars = int(frame.groupby(group, sort=False).size().max())
     fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
-                          wgap=1.35, hgap=0.75, top=0.4 if title else 0.0, dpi=dpi)
+                          wgap=1.35, hgap=RANKING_HGAP, top=0.4 if title else 0.0, dpi=dpi)
     for ax, g in zip(axes.flat, groups):
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]

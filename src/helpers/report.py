@@ -1055,6 +1055,13 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None,
     return pd.DataFrame(rows, columns=["indicator_id", "group", "district", "label", "value"])
 
 
+def _rates_options(data: pd.DataFrame, highlight_district: str | None) -> dict:
+    """ranking_chart's arguments for shared_rates data, one district highlighted."""
+    mine = set(data.loc[data["district"] == highlight_district, "label"])
+    return dict(value="value", label="label", group="group", highlight=mine,
+                value_format="{:+.1f}%", xlabel="年均增速（%）")
+
+
 def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = None,
                         indicator_ids: Iterable[str] | None = None, *,
                         listed: dict[tuple[str, str], Iterable[str]] | None = None):
@@ -1065,9 +1072,23 @@ def shared_rates_figure(tidy: pd.DataFrame, highlight_district: str | None = Non
     data = shared_rates(tidy, indicator_ids, listed=listed)
     if len(data) == 0:
         return None
+    return ranking_chart(data, **_rates_options(data, highlight_district))
+
+
+def _levels_data(levels: pd.DataFrame) -> pd.DataFrame:
+    """Levels (helpers.compare.level_comparison with name_zh) as ranking_chart data: group
+    "name（year年，unit）", label the district marked （基数）/（正文） where it is one."""
+    return levels.assign(
+        group=[f"{n}（{y}年，{u}）" for n, y, u in zip(levels["name_zh"], levels["year"], levels["unit"])],
+        label=[n + ("（基数）" if r == "baseline" else "") + ("（正文）" if o == "narrative" else "")
+               for n, r, o in zip(levels["district_name"], levels["role"], levels["origin"])])
+
+
+def _levels_options(data: pd.DataFrame, highlight_district: str | None) -> dict:
+    """ranking_chart's arguments for _levels_data, one district highlighted."""
     mine = set(data.loc[data["district"] == highlight_district, "label"])
-    return ranking_chart(data, value="value", label="label", group="group", highlight=mine,
-                         value_format="{:+.1f}%", xlabel="年均增速（%）")
+    return dict(value="value", label="label", group="group", highlight=mine,
+                value_format="{:g}", xlabel="同年数值（单位见标题）")
 
 
 def shared_levels_figure(levels: pd.DataFrame, highlight_district: str | None = None):
@@ -1078,54 +1099,62 @@ def shared_levels_figure(levels: pd.DataFrame, highlight_district: str | None = 
     from .plotting import ranking_chart
     if len(levels) == 0:
         return None
-    data = levels.assign(
-        group=[f"{n}（{y}年，{u}）" for n, y, u in zip(levels["name_zh"], levels["year"], levels["unit"])],
-        label=[n + ("（基数）" if r == "baseline" else "") + ("（正文）" if o == "narrative" else "")
-               for n, r, o in zip(levels["district_name"], levels["role"], levels["origin"])])
-    mine = set(data.loc[data["district"] == highlight_district, "label"])
-    return ranking_chart(data, value="value", label="label", group="group", highlight=mine,
-                         value_format="{:g}", xlabel="同年数值（单位见标题）")
+    data = _levels_data(levels)
+    return ranking_chart(data, **_levels_options(data, highlight_district))
 
 
-def standing_level_figure(rep: DistrictReport):
-    """Bars of the levels at a common year on the shared indicators this district prints,
-    this district highlighted; None if there is nothing to draw."""
+def standing_levels(rep: DistrictReport) -> pd.DataFrame:
+    """The levels the standing charts draw: those of the indicators this district ranks on at a
+    common year, only the districts its standing lists, name_zh as it prints them with what
+    the panel leaves out (:func:`listed_note`). Empty when there is none."""
     st = standing_table(rep)
-    ids = set(st.loc[st["_statistic"] == "level", "_indicator_id"])
-    if not ids:
-        return None
+    rows = st[st["_statistic"] == "level"]
+    if len(rows) == 0:
+        return pd.DataFrame()
     levels = rep.levels
-    levels = levels[levels["indicator_id"].isin(ids)]
-    listed = st[st["_statistic"] == "level"].set_index("_indicator_id")["_listed"]
+    levels = levels[levels["indicator_id"].isin(set(rows["_indicator_id"]))]
+    listed = rows.set_index("_indicator_id")["_listed"]
     keep = [d in listed[i] for i, d in zip(levels["indicator_id"], levels["district"])]
     drawn = levels[keep].copy()
     counts = drawn.groupby("indicator_id").size()
     drawn["name_zh"] = [rep.name_of(i) + listed_note(int(n), int(counts[i]))
                         for i, n in zip(drawn["indicator_id"], drawn["n"])]
-    return shared_levels_figure(drawn, rep.slug)
+    return drawn
 
 
-def standing_chart(rep: DistrictReport) -> Chart | None:
-    """:func:`standing_figure` with its title and alt text; None if there is nothing to draw."""
-    fig = standing_figure(rep)
-    if fig is None:
-        return None
+def standing_level_figure(rep: DistrictReport):
+    """Bars of the levels at a common year on the shared indicators this district prints,
+    this district highlighted, in one figure (on screen; reports use :func:`standing_charts`);
+    None if there is nothing to draw."""
+    drawn = standing_levels(rep)
+    return shared_levels_figure(drawn, rep.slug) if len(drawn) else None
+
+
+def standing_charts(rep: DistrictReport) -> list[Chart]:
+    """The report's comparison charts, each no taller than a printed page
+    (helpers.plotting.ranking_pages): the planned growth rates, then the levels at a common
+    year, each with its title and alt text naming the indicators it draws; [] if nothing is
+    shared."""
+    from .plotting import ranking_pages
+    name = rep.district.name
+    charts = []
     listed = listed_rates(standing_table(rep))
-    data = shared_rates(rep.tidy, [iid for iid, _ in listed], listed=listed)
-    groups = "、".join(dict.fromkeys(data["group"]))
-    return Chart(f"{rep.district.name} · 与其他区比较", fig,
-                 f"各区在共同指标上的计划年均增速，{rep.district.name}以蓝色标出：{groups}")
-
-
-def standing_level_chart(rep: DistrictReport) -> Chart | None:
-    """:func:`standing_level_figure` with its title and alt text; None if there is nothing to draw."""
-    fig = standing_level_figure(rep)
-    if fig is None:
-        return None
-    st = standing_table(rep)
-    names = "、".join(dict.fromkeys(st.loc[st["_statistic"] == "level", "指标"]))
-    return Chart(f"{rep.district.name} · 同年水平比较", fig,
-                 f"各区在同一年份的指标数值，{rep.district.name}以蓝色标出：{names}")
+    data = shared_rates(rep.tidy, [iid for iid, _ in listed], listed=listed) if listed else None
+    if data is not None and len(data):
+        for fig, groups in ranking_pages(data, **_rates_options(data, rep.slug)):
+            charts.append(Chart(f"{name} · 与其他区比较", fig,
+                                f"各区在共同指标上的计划年均增速，{name}以蓝色标出：{'、'.join(groups)}"))
+    drawn = standing_levels(rep)
+    if len(drawn):
+        st = standing_table(rep)
+        printed = st[st["_statistic"] == "level"].set_index("_indicator_id")["指标"]
+        data = _levels_data(drawn)
+        for fig, groups in ranking_pages(data, **_levels_options(data, rep.slug)):
+            ids = dict.fromkeys(data.loc[data["group"].isin(groups), "indicator_id"])
+            names = "、".join(dict.fromkeys(printed[i] for i in ids))
+            charts.append(Chart(f"{name} · 同年水平比较", fig,
+                                f"各区在同一年份的指标数值，{name}以蓝色标出：{names}"))
+    return charts
 
 
 def standing_figure(rep: DistrictReport):

@@ -45,7 +45,7 @@ def cluster():
     import time
     import uuid
 
-    from test_runner import _tagged_processes
+    from test_runner import _cmdline, _tagged_processes
     tag = uuid.uuid4().hex
     old = os.environ.get("KIT_RUNNER_TEST")
     os.environ["KIT_RUNNER_TEST"] = tag  # inherited by the workers and their kernels
@@ -62,13 +62,13 @@ def cluster():
 
     def left_running():  # (multiprocessing's resource tracker is this test process's own)
         return [p for p in _tagged_processes(tag) if p.pid != os.getpid()
-                and "resource_tracker" not in " ".join(p.cmdline())]
+                and _cmdline(p) and "resource_tracker" not in _cmdline(p)]
     deadline = time.monotonic() + 20
     left = left_running()
     while left and time.monotonic() < deadline:
         time.sleep(0.2)
         left = left_running()
-    assert left == [], [p.cmdline() for p in left]
+    assert left == [], [_cmdline(p) for p in left]
 
 
 def test_a_batch_on_a_dask_cluster_gives_the_local_batchs_results_and_files(tmp_path, cluster):

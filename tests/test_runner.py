@@ -339,6 +339,20 @@ def _gone(tag, within: float = 5.0):
     return left
 
 
+def _cmdline(p) -> str:
+    """Process ``p``'s command line ('' for one that has exited meanwhile)."""
+    import psutil
+    try:
+        return " ".join(p.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return ""
+
+
+def _is_kernel(p) -> bool:
+    """Whether process ``p`` is an IPython kernel (False for one that has exited meanwhile)."""
+    return "ipykernel" in _cmdline(p)
+
+
 def _tagged_processes(tag):
     """Every live (non-zombie) process that carries the test's environment tag: the runner,
     its workers and their kernels (kernels run in sessions of their own, not in the runner's
@@ -392,7 +406,7 @@ def test_interrupted_batch_stops_everything_and_keeps_reports_consistent(tmp_pat
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and proc.poll() is None:
-            kernels = any("ipykernel" in " ".join(p.cmdline()) for p in _tagged_processes(tag))
+            kernels = any(_is_kernel(p) for p in _tagged_processes(tag))
             if kernels and (when == "first kernel" or _refreshed(out)):
                 break
             time.sleep(0.05)

@@ -209,3 +209,23 @@ def test_standing_among_many_districts_lists_the_ends_and_the_neighbours(four, m
     panel = next(ax for ax, t in titles.items() if t == "x（24区中的11区）（2023年，万元/亩）")
     assert len(panel.patches) == 11
     plt.close(fig)
+
+
+def test_rates_chart_keeps_only_the_rates_the_district_ranks_on(four):
+    """With ``listed`` (the report's charts), a rate only the others print is not drawn, so no
+    panel goes unbounded or lacks the district; without it (the notebooks) every shared rate."""
+    import pandas as pd
+    from helpers import report
+    rep = report.prepare_report("beilun", df=four)
+    listed = report.listed_rates(report.standing_table(rep))
+    (iid, stat), slugs = next((k, v) for k, v in listed.items() if len(v) >= 3)
+    other = "stated_rate" if stat == "cagr" else "cagr"
+    extra = rep.tidy[(rep.tidy.indicator_id == iid) & (rep.tidy.statistic == stat)].assign(
+        statistic=other)
+    extra = extra[extra.district != "beilun"]
+    assert len(extra) >= 2  # a rate two other districts share: a panel of its own without it
+    tidy = pd.concat([rep.tidy, extra], ignore_index=True)
+    drawn = report.shared_rates(tidy, [iid], listed={(iid, stat): slugs})
+    assert set(drawn["district"]) == set(slugs) and "beilun" in set(drawn["district"])
+    # the notebooks' view (no listed) draws the others' rate too
+    assert len(report.shared_rates(tidy, [iid])) == len(drawn) + len(extra)

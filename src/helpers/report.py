@@ -1029,8 +1029,8 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None,
                  listed: dict[tuple[str, str], Iterable[str]] | None = None) -> pd.DataFrame:
     """Planned annual growth rates (cagr and stated rates, in % per year) of indicators that at
     least two districts print with the same indicator_id, for ranking charts. ``listed``
-    ((indicator_id, statistic) → district slugs) keeps only those districts of a rate, its
-    group named with how many of how many are drawn (:func:`listed_note`).
+    ((indicator_id, statistic) → district slugs) keeps only those rates, and of each only
+    those districts, its group named with how many of how many are drawn (:func:`listed_note`).
     Columns: indicator_id, group (Chinese name), district, label (district name and years),
     value (%/yr)."""
     from .catalogue import name_zh
@@ -1042,7 +1042,9 @@ def shared_rates(tidy: pd.DataFrame, indicator_ids: Iterable[str] | None = None,
         if grp["district"].nunique() < 2 or grp.groupby("district").size().max() > 1:
             continue
         note = ""
-        if listed is not None and (iid, stat) in listed:
+        if listed is not None:
+            if (iid, stat) not in listed:  # a rate of the others only: not this report's
+                continue
             n = len(grp)
             grp = grp[grp["district"].isin(set(listed[(iid, stat)]))]
             note = listed_note(n, len(grp))

@@ -153,9 +153,11 @@ def report_seconds(out: Path) -> list[float]:
     """Each successful report's own time in a runner output folder, from its run record
     (``<slug>.json``): execution, HTML and PDF, less the start of its worker's kernel (which
     only a worker's first report carries, see RunResult.kernel_start)."""
+    from .runner import RECORD_SUFFIXES
+    others = tuple(v for k, v in RECORD_SUFFIXES.items() if k != "ok")
     times = []
-    for path in sorted(out.glob("*.json")):
-        if path.name.endswith((".failed.json", ".interrupted.json")):
+    for path in sorted(out.glob("*" + RECORD_SUFFIXES["ok"])):
+        if path.name.endswith(others):
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("status") == "ok":
@@ -243,9 +245,8 @@ def run(args) -> tuple[list[str], list[str]]:
     ]
     header = (f"helpers.bench: engine {args.engine}, {args.runs} run{'s' if args.runs > 1 else ''}"
               f" each, os.cpu_count() = {os.cpu_count()}")
-    return table_lines([floor, serial, parallel, small, large, small_batch, large_batch], ratios,
-                       runs=args.runs,
-                       header=header), failures
+    rows = [floor, serial, parallel, small, large, small_batch, large_batch]
+    return table_lines(rows, ratios, runs=args.runs, header=header), failures
 
 
 def _positive(text: str) -> int:

@@ -194,14 +194,6 @@ def shared_ids(table: pd.DataFrame, sources: list[str]) -> set[str]:
     return set(per[per >= 2].index)
 
 
-def shared_concepts(table: pd.DataFrame, sources: list[str]) -> set[str]:
-    """Catalogue concepts that at least two of the ``sources`` print (under any id)."""
-    from .compare import concept_of
-    rows = table[table["district"].isin(sources)]
-    per = rows.groupby(rows["indicator_id"].map(concept_of))["district"].nunique()
-    return set(per[per >= 2].index)
-
-
 def own_id(indicator_id: str, slug: str) -> str:
     """The id of a synthetic district's own copy of an indicator no other source prints."""
     return f"{indicator_id}_{slug}"
@@ -210,7 +202,8 @@ def own_id(indicator_id: str, slug: str) -> str:
 def synthetic_catalogue(df: pd.DataFrame, concepts: set[str]) -> pd.DataFrame:
     """The catalogue rows of a synthetic table's own indicators (:func:`own_id`): the source
     indicator's entry under the new id, with its concept when that is one of the shared
-    ``concepts`` (:func:`shared_concepts`), else the new id (a concept of its own)."""
+    ``concepts`` (helpers.compare.shared_concepts of the sources), else the new id (a concept of
+    its own)."""
     from .catalogue import load_catalogue
     catalogue = load_catalogue()
     rows = []
@@ -340,6 +333,7 @@ def write_synthetic_root(root: str | Path, n: int, *, seed: int = 0,
     for sub in ("raw", "catalogue"):
         shutil.copytree(paths.ROOT / "data" / sub, root / "data" / sub, copy_function=shutil.copy2,
                         dirs_exist_ok=True)
+    from .compare import shared_concepts
     from .data import load_indicators
     real = load_indicators()
     df, districts = synthetic_table(n, seed=seed, spread=spread, table=real)
@@ -348,7 +342,7 @@ def write_synthetic_root(root: str | Path, n: int, *, seed: int = 0,
     for k, d in enumerate(districts, start=1):
         atomic_write(root / "data" / "districts" / f"{d.slug}.toml", registry_toml(d, k, shared))
     append_catalogue(root / "data" / "catalogue" / "indicators.csv",
-                     synthetic_catalogue(df, shared_concepts(real, sources)))
+                     synthetic_catalogue(df, set(shared_concepts(real, sources))))
     clean = root / "data" / "clean"
     made = _write_table(clean, df, districts)
     manifest = {"table": "indicators.csv", "synthetic": True, "seed": seed, "districts": n,

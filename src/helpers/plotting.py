@@ -39,8 +39,8 @@ SERIES_COLUMNS = ["indicator_id", "label", "unit", "year", "value", "role"]
 MIN_FONT_PT = 8.0
 #: Widest chart that prints 1:1 on A4 portrait (210 mm − 2 × 15 mm margins), in inches.
 PRINT_WIDTH_IN = 7.0
-#: Tallest chart a printed A4 page holds (297 mm − 20 + 18 mm margins ≈ 10.2 in, less room for
-#: a heading above it), in inches: a taller image runs over the page's footer and is cut off.
+#: Tallest chart a printed A4 page holds (297 mm less its 20 and 18 mm margins ≈ 10.2 in, less
+#: room for a heading above it), in inches: a taller image runs over the footer and is cut off.
 PRINT_HEIGHT_IN = 9.0
 POINT_COLUMNS = ["indicator_id", "year", "value"]
 
@@ -333,6 +333,16 @@ def _legend(fig, present: set[str]) -> None:
 
 #: Room between two rows of ranking panels (tick labels, reference note, next titles), inches.
 RANKING_HGAP = 0.75
+#: Room above the panels of a ranking chart for its title, inches.
+RANKING_TITLE_ROOM = 0.4
+
+
+def _ranking_height(nrows: int, max_bars: int, panel_size: tuple[float, float],
+                    titled: bool) -> float:
+    """Height in inches of a :func:`ranking_chart` of ``nrows`` rows of panels, the fullest
+    with ``max_bars`` bars."""
+    return grid_height(nrows, panel_size[1] * max_bars, hgap=RANKING_HGAP,
+                       top=RANKING_TITLE_ROOM if titled else 0.0)
 
 
 def ranking_pages(frame: pd.DataFrame, *, group: str, ncols: int = 2,
@@ -349,14 +359,12 @@ def ranking_pages(frame: pd.DataFrame, *, group: str, ncols: int = 2,
     ncols = max(1, min(ncols, len(groups)))
     bars = frame.groupby(group, sort=False).size()
     rows = [groups[i:i + ncols] for i in range(0, len(groups), ncols)]
-    top = 0.4 if options.get("title") else 0.0
     pages: list[list[list[str]]] = [[]]
     for row in rows:
         trial = pages[-1] + [row]
         tallest = max(int(bars[g]) for r in trial for g in r)
-        height = grid_height(len(trial), panel_size[1] * tallest, top=top if len(pages) == 1 else 0.0,
-                             hgap=RANKING_HGAP)
-        if pages[-1] and height > max_height:
+        titled = bool(options.get("title")) and len(pages) == 1
+        if pages[-1] and _ranking_height(len(trial), tallest, panel_size, titled) > max_height:
             pages.append([row])
         else:
             pages[-1] = trial
@@ -390,7 +398,8 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     nrows = math.ceil(len(groups) / ncols)
     max_bars = int(frame.groupby(group, sort=False).size().max())
     fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
-                          wgap=1.35, hgap=RANKING_HGAP, top=0.4 if title else 0.0, dpi=dpi)
+                          wgap=1.35, hgap=RANKING_HGAP, top=RANKING_TITLE_ROOM if title else 0.0,
+                          dpi=dpi)
     for ax, g in zip(axes.flat, groups):
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]

@@ -1011,9 +1011,10 @@ def others_text(listed: pd.DataFrame, own: str, n: int, rank: str, text_of) -> s
             f"和本区前后各{LISTED_AROUND}名）")
 
 
-def listed_note(n: int, listed: int) -> str:
-    """What a comparison chart panel leaves out, for its title: '' when every district is drawn."""
-    return "" if listed >= n else f"（{n}区中的{listed}区）"
+def listed_note(n: int, drawn: int) -> str:
+    """What a comparison chart panel of ``drawn`` of ``n`` districts leaves out, for its title:
+    '' when every district is drawn."""
+    return "" if drawn >= n else f"（{n}区中的{drawn}区）"
 
 
 def standing_html(rep: DistrictReport) -> str:
@@ -1140,7 +1141,8 @@ def standing_charts(rep: DistrictReport) -> list[Chart]:
     from .plotting import ranking_pages
     name = rep.district.name
     charts = []
-    listed = listed_rates(standing_table(rep))
+    st = standing_table(rep)
+    listed = listed_rates(st)
     data = shared_rates(rep.tidy, [iid for iid, _ in listed], listed=listed) if listed else None
     if data is not None and len(data):
         for fig, groups in ranking_pages(data, **_rates_options(data, rep.slug)):
@@ -1148,7 +1150,6 @@ def standing_charts(rep: DistrictReport) -> list[Chart]:
                                 f"各区在共同指标上的计划年均增速，{name}以蓝色标出：{'、'.join(groups)}"))
     drawn = standing_levels(rep)
     if len(drawn):
-        st = standing_table(rep)
         printed = st[st["_statistic"] == "level"].set_index("_indicator_id")["指标"]
         data = _levels_data(drawn)
         for fig, groups in ranking_pages(data, **_levels_options(data, rep.slug)):

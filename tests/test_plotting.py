@@ -447,3 +447,30 @@ def test_ranking_pages_cut_a_tall_chart_into_page_high_figures():
     assert names == ["指标0"] and fig.get_size_inches().tolist() == one.get_size_inches().tolist()
     for f in [one, *(f for f, _ in pages)]:
         plt.close(f)
+
+
+def test_figure_png_is_the_figure_on_white_without_an_alpha_channel():
+    """The PNG is RGB (the PDF writer would otherwise split and re-compress an alpha channel)
+    and shows exactly what matplotlib's own PNG of the figure shows, pixel for pixel."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+    fig = plotting.trajectory_grid(_series(), title="北仑区 · 亩均")
+    png = Image.open(io.BytesIO(plotting.figure_png(fig)))
+    own = io.BytesIO()
+    fig.savefig(own, format="png", facecolor="white")
+    reference = Image.open(own)
+    assert png.mode == "RGB" and reference.mode == "RGBA"
+    assert png.size == reference.size == (round(fig.get_figwidth() * fig.dpi),
+                                           round(fig.get_figheight() * fig.dpi))
+    assert np.array_equal(np.asarray(png), np.asarray(reference.convert("RGB")))
+
+
+def test_a_grid_makes_axes_only_for_its_panels():
+    four = pd.concat([_series().assign(indicator_id=f"i{k}", label=f"指标{k}") for k in range(4)],
+                     ignore_index=True)
+    fig = plotting.trajectory_grid(four, ncols=3)  # 2 rows × 3 columns, 4 panels
+    assert len(fig.axes) == 4
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [f"指标{k}（万元/亩）" for k in range(4)]
+    assert fig.axes[3].get_position().y0 < fig.axes[0].get_position().y0  # on the second row

@@ -155,17 +155,22 @@ def new_figure(width: float, height: float, dpi: int = 110):
 
 def grid_axes(nrows: int, ncols: int, panel: tuple[float, float], *, left: float = 0.65,
               right: float = 0.15, top: float = 0.0, bottom: float = 0.0, wgap: float = 0.75,
-              hgap: float = 0.85, title_room: float = 0.5, dpi: int = 110):
-    """A Figure with an nrows × ncols grid of axes, every size in inches: each panel's plot area
-    is ``panel`` (w, h); ``wgap``/``hgap`` leave room for tick labels and two-line titles;
+              hgap: float = 0.85, title_room: float = 0.5, dpi: int = 110,
+              panels: int | None = None):
+    """A Figure with an nrows × ncols grid of panels, every size in inches: each panel's plot
+    area is ``panel`` (w, h); ``wgap``/``hgap`` leave room for tick labels and two-line titles;
     ``top``/``bottom`` for a figure title and legend; ``title_room`` above the first row for
-    the panel titles. Returns (fig, 2-D array of axes)."""
+    the panel titles. Axes are made for the first ``panels`` cells only (default: all; the
+    cells after them stay blank: an Axes costs about 10 ms to make and draw even when
+    hidden). Returns (fig, list of the axes, row by row)."""
     w = left + ncols * panel[0] + (ncols - 1) * wgap + right
     h = grid_height(nrows, panel[1], top=top, bottom=bottom, hgap=hgap, title_room=title_room)
     fig = new_figure(w, h, dpi)
-    axes = fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=dict(
-        left=left / w, right=1 - right / w, top=1 - (top + title_room) / h, bottom=(bottom + 0.45) / h,
-        wspace=wgap / panel[0], hspace=hgap / panel[1]))
+    grid = fig.add_gridspec(nrows, ncols, left=left / w, right=1 - right / w,
+                            top=1 - (top + title_room) / h, bottom=(bottom + 0.45) / h,
+                            wspace=wgap / panel[0], hspace=hgap / panel[1])
+    count = nrows * ncols if panels is None else min(panels, nrows * ncols)
+    axes = [fig.add_subplot(grid[k // ncols, k % ncols]) for k in range(count)]
     return fig, axes
 
 
@@ -206,23 +211,29 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
     _require(actuals, POINT_COLUMNS, "actuals")
     if len(series) == 0:
         raise AnalysisError("trajectory_grid needs at least one indicator")
-    ids = list(dict.fromkeys(series["indicator_id"]))
+    panels = _split_by_indicator(series)
+    ids = list(panels)
+    fit_of, actual_of = _split_by_indicator(fits), _split_by_indicator(actuals)
+    titles = {iid: wrap_label(_panel_title(s), label_width) for iid, s in panels.items()}
     ncols = max(1, min(ncols, len(ids)))
     nrows = math.ceil(len(ids) / ncols)
     top = 0.15 + 0.25 * (title.count("\n") + 1) if title else 0.0
     # room above each row for the longest wrapped panel title (8.5 pt lines, ~0.16 in each)
-    lines = max(wrap_label(_panel_title(series, iid), label_width).count("\n") + 1 for iid in ids)
+    lines = max(t.count("\n") + 1 for t in titles.values())
     fig, axes = grid_axes(nrows, ncols, panel_size, left=0.6, wgap=0.62, top=top, bottom=0.35,
-                          hgap=0.5 + 0.16 * lines, title_room=0.18 + 0.16 * lines, dpi=dpi)
+                          hgap=0.5 + 0.16 * lines, title_room=0.18 + 0.16 * lines, dpi=dpi,
+                          panels=len(ids))
     present: set[str] = set()
-    for ax, iid in zip(axes.flat, ids):
-        s = series[series["indicator_id"] == iid].sort_values("year")
+    empty = series.iloc[0:0]
+    for ax, iid in zip(axes, ids):
+        s = panels[iid]
         unit = str(s["unit"].iloc[0])
         years = set(s["year"].astype(int))
         base = s[s["role"] == "baseline"]
         targ = s[s["role"] == "target"]
+        a = actual_of.get(iid, empty)
         if fits is not None:
-            f = fits[fits["indicator_id"] == iid].sort_values("year")
+            f = fit_of.get(iid, empty)
             if len(f):
                 ax.plot(f["year"], f["value"], ls="--", lw=1.3, color=COLOURS["fit"], zorder=2)
                 years |= set(f["year"].astype(int))
@@ -245,17 +256,15 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
                         textcoords="offset points", xytext=(-2, -12), ha="left",
                         fontsize=MIN_FONT_PT, color=COLOURS["baseline"])
             present.add("baseline")
-        if actuals is not None:
-            a = actuals[actuals["indicator_id"] == iid].sort_values("year")
-            if len(a):
-                ax.plot(a["year"], a["value"], "D", ms=5.5, color=COLOURS["actual"], zorder=5)
-                years |= set(a["year"].astype(int))
-                present.add("actual")
+        if len(a):
+            ax.plot(a["year"], a["value"], "D", ms=5.5, color=COLOURS["actual"], zorder=5)
+            years |= set(a["year"].astype(int))
+            present.add("actual")
         if notes and notes.get(iid):
             ax.text(0.02, 0.97, literal(notes[iid]), transform=ax.transAxes, ha="left", va="top",
                     fontsize=MIN_FONT_PT, color="#8a5a00")
-        ax.set_title(literal(wrap_label(_panel_title(series, iid), label_width)), fontsize=8.5, loc="left")
-        values = pd.concat([s["value"], *( [a["value"]] if actuals is not None and len(a) else [])])
+        ax.set_title(literal(titles[iid]), fontsize=8.5, loc="left")
+        values = pd.concat([s["value"], a["value"]]) if len(a) else s["value"]
         if values.max() - values.min() <= 1e-9 * max(abs(values.max()), 1.0) and values.max() > 0:
             ax.set_ylim(0, values.max() * 1.4)  # a flat plan: show it flat, not as noise
         lo, hi = min(years), max(years)
@@ -266,8 +275,10 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
             if values.min() >= 0:  # an amount's axis starts at zero: the bar of the eye is honest
                 ax.set_ylim(bottom=0)
         _style_axes(ax)
-    for ax in axes.flat[len(ids):]:
-        ax.set_visible(False)
+        # the panels have no axis labels: fixed (empty) label positions spare matplotlib
+        # measuring every tick label to place them at each draw
+        ax.xaxis.set_label_coords(0.5, 0.0)
+        ax.yaxis.set_label_coords(0.0, 0.5)
     _legend(fig, present)
     if title:
         fig.suptitle(literal(title), fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(),
@@ -276,21 +287,42 @@ def trajectory_grid(series: pd.DataFrame, *, fits: pd.DataFrame | None = None,
     return fig
 
 
-def _panel_title(series: pd.DataFrame, iid: str) -> str:
-    """A trajectory panel's title: the indicator's label with its unit (none for an index)."""
-    s = series[series["indicator_id"] == iid]
+def _split_by_indicator(points: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The rows of each indicator_id, sorted by year (stable), in the order the ids first
+    occur: one pass over the table instead of one filter per panel. {} for None."""
+    if points is None or len(points) == 0:
+        return {}
+    return {iid: g.sort_values("year", kind="stable")
+            for iid, g in points.groupby("indicator_id", sort=False, dropna=False)}
+
+
+def _panel_title(s: pd.DataFrame) -> str:
+    """A trajectory panel's title, from the panel's rows: the indicator's label with its unit
+    (none for an index)."""
     unit = str(s["unit"].iloc[0])
     return str(s["label"].iloc[0]) + (f"（{unit}）" if unit not in ("指数", "") else "")
 
 
 def figure_png(fig) -> bytes:
-    """The figure rendered once as PNG bytes at its own dpi (no tight-bbox second pass); any
-    text that matplotlib would read as mathtext is escaped first (drawn literally)."""
+    """The figure rendered once as PNG bytes at its own dpi (no tight-bbox second pass) on
+    white, as an RGB image: a chart on white has no transparency, and an alpha channel would
+    only make the PDF writer split it off and compress it again. Any text that matplotlib would
+    read as mathtext is escaped first (drawn literally)."""
     import io
+
+    from PIL import Image
     _literal_texts(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white", pil_kwargs={"compress_level": 3})
-    return buf.getvalue()
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", facecolor="white")
+    size = fig.canvas.get_width_height(physical=True)
+    pixels = raw.getvalue()
+    if len(pixels) != 4 * size[0] * size[1]:  # (never seen: the raw buffer is width × height)
+        raise AnalysisError(f"figure_png: matplotlib drew {len(pixels)} bytes for a "
+                            f"{size[0]}×{size[1]} image")
+    png = io.BytesIO()
+    Image.frombuffer("RGBA", size, pixels, "raw", "RGBA", 0, 1).convert("RGB").save(
+        png, format="png", compress_level=3)
+    return png.getvalue()
 
 
 def figure_html(fig, alt: str | None = None) -> str:
@@ -399,8 +431,8 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     max_bars = int(frame.groupby(group, sort=False).size().max())
     fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
                           wgap=1.35, hgap=RANKING_HGAP, top=RANKING_TITLE_ROOM if title else 0.0,
-                          dpi=dpi)
-    for ax, g in zip(axes.flat, groups):
+                          dpi=dpi, panels=len(groups))
+    for ax, g in zip(axes, groups):
         sub = frame[frame[group] == g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
@@ -424,8 +456,6 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
         ax.margins(x=0.25)
         _style_axes(ax, value_axis="x")
         ax.grid(False)
-    for ax in axes.flat[len(groups):]:
-        ax.set_visible(False)
     if title:
         fig.suptitle(literal(title), fontsize=12, x=0.01, y=1 - 0.1 / fig.get_figheight(),
                      ha="left", va="top")

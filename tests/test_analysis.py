@@ -225,3 +225,43 @@ def test_a_report_reads_only_its_own_slices(fresh_cache, monkeypatch):
     mine = dict(reads)["comparison"]
     assert len(mine) == len(set(rep.tidy["concept"])) < len(concepts)
     assert len(reads) <= len(analysis.DISTRICT_TABLES) + len(analysis.CONCEPT_TABLES)
+
+
+def test_districts_analysed_side_by_side_give_the_same_tables(indicators, monkeypatch):
+    """compute_all with 2 processes: every table equal to the serial pass, frame for frame, in
+    the same district order, and a district whose analysis fails in a child is reported failed
+    with its message, as in the serial loop (the monkeypatch reaches the forked children)."""
+    real = analysis.compute_district
+
+    def failing(df, slug, tidy=None):
+        if slug == "zhenhai":
+            raise report.AnalysisError("zhenhai: broken on purpose")
+        return real(df, slug, tidy)
+
+    monkeypatch.setattr(analysis, "compute_district", failing)
+    serial, parallel = analysis.compute_all(indicators, jobs=1), analysis.compute_all(indicators, jobs=2)
+    assert parallel.failed == serial.failed == {"zhenhai": "zhenhai: broken on purpose"}
+    assert list(parallel.districts) == list(serial.districts) and len(serial.districts) >= 3
+    for slug, one in serial.districts.items():
+        two = parallel.districts[slug]
+        for f in dataclasses.fields(one):
+            a, b = getattr(one, f.name), getattr(two, f.name)
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(b, a, check_exact=True, obj=f"{slug}.{f.name}")
+                for key, extra in a.attrs.items():
+                    pd.testing.assert_frame_equal(b.attrs[key], extra, check_exact=True)
+            elif f.name == "series":
+                assert list(b) == list(a)
+                for iid in a:
+                    pd.testing.assert_frame_equal(b[iid], a[iid], check_exact=True)
+            else:
+                assert b == a, f"{slug}.{f.name}"
+    pd.testing.assert_frame_equal(parallel.comparison, serial.comparison, check_exact=True)
+    pd.testing.assert_frame_equal(parallel.levels, serial.levels, check_exact=True)
+
+
+def test_analysis_command_refuses_a_jobs_count_below_one(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        analysis.main(["--jobs", "0"])
+    assert exit_.value.code == 2
+    assert "--jobs must be at least 1, got 0" in capsys.readouterr().err

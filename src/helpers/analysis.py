@@ -34,6 +34,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -147,6 +148,39 @@ def compute_district(df: pd.DataFrame, slug: str, tidy: pd.DataFrame | None = No
         tidy=tidy)
 
 
+_ROWS: dict[str, pd.DataFrame] = {}  # the table's rows per district, for forked analysts
+
+
+def _analyse(slug: str) -> DistrictTables | str:
+    """One district's tables from ``_ROWS``, or the message of the kit error it raised."""
+    from .compare import tidy_frame
+    empty_tidy = tidy_frame({}, pd.DataFrame(columns=["district", "indicator_id"]), [])
+    try:
+        return compute_district(_ROWS[slug], slug, tidy=empty_tidy)
+    except KitError as exc:
+        return str(exc)
+
+
+def _district_results(rows: dict[str, pd.DataFrame], slugs: list[str],
+                      jobs: int) -> dict[str, DistrictTables | str]:
+    """slug → its DistrictTables or its kit error's message, in the order of ``slugs``. Each
+    district's analysis reads only its own rows, so with ``jobs`` > 1 they run side by side in
+    forked processes (the rows are inherited, the tables come back pickled); any other
+    exception is raised here, as in the serial loop."""
+    global _ROWS
+    _ROWS = rows
+    try:
+        jobs = max(1, min(int(jobs), len(slugs)))
+        if jobs == 1:
+            return {slug: _analyse(slug) for slug in slugs}
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+            return dict(zip(slugs, pool.map(_analyse, slugs, chunksize=max(1, len(slugs) // (4 * jobs)))))
+    finally:
+        _ROWS = {}
+
+
 @dataclass
 class AllTables:
     """:func:`compute_all`'s result: per district tables, the districts whose analysis failed
@@ -159,10 +193,12 @@ class AllTables:
     concepts: dict[str, list[str]]
 
 
-def compute_all(df: pd.DataFrame) -> AllTables:
+def compute_all(df: pd.DataFrame, jobs: int = 1) -> AllTables:
     """Every district's tables in one pass: each district's analyses on its own rows, then the
     comparison once over all districts from those results (never per report). A district whose
-    analysis raises a kit error is left out (``failed``): its report computes and shows it."""
+    analysis raises a kit error is left out (``failed``): its report computes and shows it.
+    ``jobs`` > 1: the districts are analysed in that many forked processes (the result is the
+    same; see :func:`_district_results`)."""
     from .compare import concept_of, level_comparison, shared_concepts, tidy_frame
     from .series import district_slugs, is_narrative, is_table
     shared = shared_concepts(df)
@@ -173,12 +209,11 @@ def compute_all(df: pd.DataFrame) -> AllTables:
                 for slug in district_slugs(df)}
     rows = dict(tuple(df.groupby("district", sort=False)))
     done, failed = {}, {}
-    empty_tidy = tidy_frame({}, pd.DataFrame(columns=["district", "indicator_id"]), [])
-    for slug in district_slugs(df):
-        try:
-            done[slug] = compute_district(rows[slug], slug, tidy=empty_tidy)
-        except KitError as exc:
-            failed[slug] = str(exc)
+    for slug, result in _district_results(rows, district_slugs(df), jobs).items():
+        if isinstance(result, DistrictTables):
+            done[slug] = result
+        else:
+            failed[slug] = result
     if failed:  # the failed districts' series still count in the others' comparison
         from .compare import compare_districts
         comparison = compare_districts(df, concepts=shared)
@@ -308,28 +343,27 @@ def _stack(frames: dict[str, pd.DataFrame | None]) -> tuple[pd.DataFrame | None,
     return stacked, dtypes
 
 
-def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = None) -> dict:
+def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = None,
+                   jobs: int = 1) -> dict:
     """Compute every district's analysis from the clean table (default: data/clean/indicators.csv)
     and write the cache; returns its manifest. Files are replaced one by one, the manifest last
-    (each file carries the key too), so a reader never takes a half-written cache for a fresh one."""
+    (each file carries the key too), so a reader never takes a half-written cache for a fresh one.
+    ``jobs``: processes analysing the districts (:func:`compute_all`)."""
     from .build import table_csv_bytes
     from .compare import concept_of
     from .data import ensure_built, read_table
     from .files import atomic_write
-    from .series import SERIES_COLUMNS
     if df is None:
         df = read_table(ensure_built())
     version = data_version or _data_version()
     key = analysis_key(version)
     out = analysis_dir()
-    all_t = compute_all(df)
+    all_t = compute_all(df, jobs)
     t = all_t.districts
 
     frames: dict[str, dict[str, pd.DataFrame | None]] = {
         "plan": {s: d.plan.assign(_row=d.plan.index) for s, d in t.items()},
-        "series": {s: pd.concat([f.assign(district=s, indicator_id=i)[
-            ["district", "indicator_id", *SERIES_COLUMNS]] for i, f in d.series.items()],
-            ignore_index=True) if d.series else None for s, d in t.items()},
+        "series": {s: _series_rows(s, d.series) for s, d in t.items()},
         "growth": {s: d.growth for s, d in t.items()},
         "doubling": {s: d.doubling for s, d in t.items()},
         "leap": {s: d.leap for s, d in t.items()},
@@ -367,6 +401,18 @@ def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = No
                 "failed": all_t.failed, "row_groups": groups}
     atomic_write(out / "manifest.json", json.dumps(manifest, ensure_ascii=False) + "\n")
     return manifest
+
+
+def _series_rows(slug: str, series: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """A district's series (indicator_id → frame) one under the other, with district and
+    indicator_id columns first; None for none. One concat, not one copy per series."""
+    from .series import SERIES_COLUMNS
+    if not series:
+        return None
+    stacked = pd.concat(list(series.values()), ignore_index=True)[SERIES_COLUMNS]
+    ids = [iid for iid, f in series.items() for _ in range(len(f))]
+    return pd.concat([pd.DataFrame({"district": [slug] * len(ids), "indicator_id": ids}),
+                      stacked], axis=1)
 
 
 def _records(frame: pd.DataFrame | None) -> list[dict]:
@@ -493,9 +539,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.analysis",
                                  description="Compute every district's analysis tables once "
                                              "into data/clean/analysis/ (the reports read them).")
-    ap.parse_args(argv)
+    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                    help="processes analysing the districts side by side (default: one per "
+                         "CPU, %(default)s here)")
+    args = ap.parse_args(argv)
+    if args.jobs < 1:
+        ap.error(f"--jobs must be at least 1, got {args.jobs}")
     try:
-        m = write_analysis()
+        m = write_analysis(jobs=args.jobs)
     except KitError as exc:
         print(f"analysis failed: {exc}", file=sys.stderr)
         return 1

@@ -146,16 +146,22 @@ def test_changed_registry_or_code_changes_the_key(monkeypatch):
     assert analysis.analysis_key() != key
 
 
-def test_a_district_whose_analysis_fails_is_computed_by_its_report(kit_copy, monkeypatch,
-                                                                   indicators):
+def _broken_for(broken: str):
+    """compute_district, failing with "<slug>: broken on purpose" for the district ``broken``."""
     real = analysis.compute_district
 
     def failing(df, slug, tidy=None):
-        if slug == "ouhai":
-            raise report.AnalysisError("ouhai: broken on purpose")
+        if slug == broken:
+            raise report.AnalysisError(f"{slug}: broken on purpose")
         return real(df, slug, tidy)
 
-    monkeypatch.setattr(analysis, "compute_district", failing)
+    return failing
+
+
+def test_a_district_whose_analysis_fails_is_computed_by_its_report(kit_copy, monkeypatch,
+                                                                   indicators):
+    real = analysis.compute_district
+    monkeypatch.setattr(analysis, "compute_district", _broken_for("ouhai"))
     m = analysis.write_analysis()
     assert m["failed"] == {"ouhai": "ouhai: broken on purpose"} and "ouhai" not in m["districts"]
     assert analysis.load_district("ouhai", m) is None
@@ -231,14 +237,7 @@ def test_districts_analysed_side_by_side_give_the_same_tables(indicators, monkey
     """compute_all with 2 processes: every table equal to the serial pass, frame for frame, in
     the same district order, and a district whose analysis fails in a child is reported failed
     with its message, as in the serial loop (the monkeypatch reaches the forked children)."""
-    real = analysis.compute_district
-
-    def failing(df, slug, tidy=None):
-        if slug == "zhenhai":
-            raise report.AnalysisError("zhenhai: broken on purpose")
-        return real(df, slug, tidy)
-
-    monkeypatch.setattr(analysis, "compute_district", failing)
+    monkeypatch.setattr(analysis, "compute_district", _broken_for("zhenhai"))
     serial, parallel = analysis.compute_all(indicators, jobs=1), analysis.compute_all(indicators, jobs=2)
     assert parallel.failed == serial.failed == {"zhenhai": "zhenhai: broken on purpose"}
     assert list(parallel.districts) == list(serial.districts) and len(serial.districts) >= 3

@@ -5,6 +5,9 @@ notebook's own runs are in test_notebooks.py)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -532,3 +535,34 @@ def test_unknown_engine_is_refused_naming_the_option(capsys, tmp_path):
     assert "argument --engine: invalid choice: 'hot' (choose from 'warm', 'cold')" in capsys.readouterr().err
     with pytest.raises(runner.KitError, match="--engine 'hot': unknown; choose one of warm, cold"):
         runner.run_batch(["beilun"], tmp_path / "o", engine="hot", progress=False)
+
+
+def test_runner_processes_skip_the_iri_grammars_and_still_read_notebooks():
+    """skip_iri_grammars keeps jsonschema from compiling rfc3987_syntax's grammars; nbformat
+    then still validates and writes notebooks (it uses no format checker), and only the iri
+    formats go unchecked. Once jsonschema is imported it changes nothing."""
+    code = textwrap.dedent("""
+        import sys
+        from helpers import runner
+        assert runner.skip_iri_grammars() is True
+        import jsonschema, nbformat
+        from nbformat.v4 import new_code_cell, new_notebook
+        assert sys.modules.get("rfc3987_syntax") is None
+        assert "iri" not in jsonschema.FormatChecker().checkers
+        assert "email" in jsonschema.FormatChecker().checkers
+        nb = new_notebook(cells=[new_code_cell("print(1)")])
+        nbformat.validate(nb)
+        assert nbformat.reads(nbformat.writes(nb), as_version=4) == nb
+        assert runner.skip_iri_grammars() is False
+        print("ok")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+def test_the_command_line_skips_the_iri_grammars_before_anything_else(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(runner, "skip_iri_grammars", lambda: calls.append("skip") or False)
+    assert runner.main(["--districts", "nowhere"]) == 2
+    assert calls == ["skip"]

@@ -282,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .runner import skip_iri_grammars
+    skip_iri_grammars()  # as the runner's command line does (this process runs batches too)
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:

@@ -157,7 +157,8 @@ def test_report_standing_ranks_levels_at_the_common_year(four):
     plt.close(fig)
     # 镇海's 国家“专精特新”小巨人 50家 is read from its text: its bar says so
     fig = report.standing_level_figure(report.prepare_report("yinzhou", df=four))
-    labels = {t.get_text() for ax in fig.axes for t in ax.get_yticklabels()}
+    from helpers.plotting import bar_names
+    labels = {name for ax in fig.axes for name in bar_names(ax)}
     assert "镇海区（正文）" in labels and "鄞州区" in labels
     plt.close(fig)
 

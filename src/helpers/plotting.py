@@ -363,6 +363,29 @@ def _legend(fig, present: set[str]) -> None:
                    ncols=len(keys), fontsize=8.5, frameon=False)
 
 
+#: gid of the bar names of a ranking chart (see bar_names).
+BAR_NAME_GID = "bar-name"
+
+
+def _name_bars(ax, names: Sequence[str]) -> None:
+    """Each name beside its horizontal bar (bars at y = 0, 1, …), where a category axis puts
+    its tick labels, and no y ticks: a category axis makes a tick of five artists for every bar
+    and measures every label at each draw, which at 11 districts a panel was most of what a
+    comparison chart cost."""
+    from matplotlib import rcParams
+    ax.set_yticks([])
+    offset = -(rcParams["ytick.major.size"] + rcParams["ytick.major.pad"])
+    for y, name in enumerate(names):
+        ax.annotate(name, (0, y), xycoords=ax.get_yaxis_transform(), xytext=(offset, 0),
+                    textcoords="offset points", ha="right", va="center_baseline",
+                    fontsize=MIN_FONT_PT, gid=BAR_NAME_GID)
+
+
+def bar_names(ax) -> list[str]:
+    """The names a ranking panel shows beside its bars, bottom to top, as drawn."""
+    return [unescape(t.get_text()) for t in ax.texts if t.get_gid() == BAR_NAME_GID]
+
+
 #: Room between two rows of ranking panels (tick labels, reference note, next titles), inches.
 RANKING_HGAP = 0.75
 #: Room above the panels of a ranking chart for its title, inches.
@@ -439,8 +462,8 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
         names = sub[label].astype(str)
         if label_width:
             names = names.map(lambda s: wrap_label(s, label_width))
-        # category names become tick labels at draw time: escape them here
-        bars = ax.barh([literal(x) for x in names], sub[value], color=colours, height=0.55)
+        bars = ax.barh(list(range(len(sub))), sub[value], color=colours, height=0.55)
+        _name_bars(ax, [literal(x) for x in names])
         ax.bar_label(bars, labels=[literal(value_format.format(v)) for v in sub[value]],
                      fontsize=MIN_FONT_PT, padding=2)
         ax.axvline(0, color="#555", lw=0.8)

@@ -106,8 +106,10 @@ def name_zh(indicator_id: str) -> str:
 
 
 def catalogue_frame(path: Path = CATALOGUE_CSV) -> pd.DataFrame:
-    rows = [{k: v for k, v in r.items() if k != "_line"} for r in load_catalogue(path).values()]
-    return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS).set_index("indicator_id")
+    """The catalogue as a frame indexed by indicator_id (the columns of CATALOGUE_COLUMNS; the
+    entries' source line numbers left out)."""
+    return pd.DataFrame(list(load_catalogue(path).values()),
+                        columns=CATALOGUE_COLUMNS).set_index("indicator_id")
 
 
 def load_aliases(path: Path = ALIASES_CSV) -> dict[tuple[str, str, str], dict[str, str]]:

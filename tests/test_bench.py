@@ -58,3 +58,20 @@ def test_bad_options_are_refused(capsys):
     assert "argument --runs: must be a whole number ≥ 1, got '0'" in capsys.readouterr().err
     assert bench.main(["--districts", "atlantis", "--work", "/nonexistent-bench-dir/x"]) == 2
     assert "unknown district 'atlantis'" in capsys.readouterr().err
+
+
+def test_ratios_are_taken_round_by_round():
+    """A machine twice as slow in round 2 moves both measurements alike: the paired ratios are
+    2.0 and 2.0 where the ratio of the medians would say 2.0 only by luck; a round that gave no
+    report time (NaN) is left out of the row and of the ratios."""
+    import math
+
+    import pytest
+    a = bench.Timing("a", [2.0, 4.0, 3.0])
+    b = bench.Timing("b", [1.0, 2.0, math.nan])
+    assert bench.paired("a ÷ b", a, b) == ("a ÷ b", 2.0, 2.0)
+    assert b.values == [1.0, 2.0] and b.median == 1.5
+    per = bench.Timing("per report", [8.0, 16.0], per=4)
+    assert bench.paired("x", per, bench.Timing("y", [1.0, 1.0])) == ("x", 2.0, 3.0)
+    with pytest.raises(bench.KitError, match="no round gave both times"):
+        bench.paired("none", a, bench.Timing("n", [math.nan]))

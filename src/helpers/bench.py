@@ -4,8 +4,10 @@ districts? ``make bench [N=100]`` runs this (issue 12.4/12.6).
     python -m helpers.bench [--runs K] [--jobs J] [--n N] [--base B] [--engine warm|cold]
                             [--districts slug ...] [--work .bench]
 
-Measures, with the runner's own machinery, each ``--runs`` times (default 3), and prints one table
-with the fastest (min) and the median run of each, side by side:
+Measures, with the runner's own machinery, in ``--runs`` rounds (default 3) of one run of each
+measurement in the order below (so a drift of the machine's speed, common on a shared virtual
+machine, touches every measurement alike), and prints one table with the fastest (min) and the
+median run of each, side by side:
 
 * **floor** — a bare kernel start that runs the report's imports: papermill executes a two-cell
   notebook (a parameters cell, then :data:`REPORT_IMPORTS`) with its default engine
@@ -27,8 +29,9 @@ with the fastest (min) and the median run of each, side by side:
 and from those: the ratio batch ÷ (districts × floor) (serial batch; below 1 means a report
 costs less than a kernel start, which a warm kernel makes possible), the speed-up of J workers
 (serial ÷ J workers) and the ratios N ÷ B of the median report (1.00 = flat: what a report
-costs does not grow with the number of districts) and of the batch ÷ N. Ratios are taken of
-the mins and of the medians. Exit status 1 when any report failed (the failures are
+costs does not grow with the number of districts) and of the batch ÷ N. Each ratio is taken
+within each round (pairwise, as ``farm-bench --vs`` does) and printed as the min and the median
+of the rounds' ratios (:func:`paired`). Exit status 1 when any report failed (the failures are
 listed), 2 for a bad option. Timings mean something only on a quiet machine.
 
 Everything is written under ``--work`` (default ``.bench/``, removed by ``make clean``); the
@@ -39,6 +42,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import shutil
 import statistics
@@ -78,7 +82,8 @@ class Timing:
 
     @property
     def values(self) -> list[float]:
-        return [s / self.per for s in self.seconds]
+        """The runs' times (÷ ``per``), leaving out a round that gave none (NaN)."""
+        return [s / self.per for s in self.seconds if s == s]
 
     @property
     def min(self) -> float:
@@ -89,39 +94,38 @@ class Timing:
         return statistics.median(self.values)
 
 
-def time_floor(workdir: Path, runs: int = 3) -> Timing:
-    """``runs`` executions of the floor notebook (kernel start + report imports)."""
+def floor_run(workdir: Path, t: Timing) -> None:
+    """One execution of the floor notebook (kernel start + report imports), added to ``t``."""
     from .runner import execute
     workdir.mkdir(parents=True, exist_ok=True)
     nb = workdir / "floor.py"
     nb.write_text(floor_notebook_text(), encoding="utf-8")
-    t = Timing("floor (bare kernel + report imports)")
-    for i in range(runs):
-        t0 = time.perf_counter()
-        execute(nb, workdir / f"floor-{i}.ipynb", {"district": next(iter(DISTRICTS))},
-                log_path=workdir / "floor.kernel.log")
-        t.seconds.append(time.perf_counter() - t0)
-    return t
+    i = len(t.seconds)
+    t0 = time.perf_counter()
+    execute(nb, workdir / f"floor-{i}.ipynb", {"district": next(iter(DISTRICTS))},
+            log_path=workdir / "floor.kernel.log")
+    t.seconds.append(time.perf_counter() - t0)
 
 
 def _workers(n: int) -> str:
     return f"{n} worker{'s' if n > 1 else ''}"
 
 
-def time_batch(workdir: Path, slugs: list[str], jobs: int, runs: int, engine: str,
-               failures: list[str], what: str) -> Timing:
-    """``runs`` batches of the kit's districts ``slugs`` with ``jobs`` workers, each into a fresh
-    folder; failed reports are added to ``failures``. ``what``: the label's last part."""
+def batch_timing(slugs: list[str], what: str) -> Timing:
+    return Timing(f"batch, {len(slugs)} district{'s' if len(slugs) > 1 else ''}, {what}")
+
+
+def batch_run(workdir: Path, slugs: list[str], jobs: int, engine: str, failures: list[str],
+              t: Timing) -> None:
+    """One batch of the kit's districts ``slugs`` with ``jobs`` workers into a fresh folder,
+    added to ``t``; failed reports are added to ``failures``."""
     from .runner import run_batch
-    t = Timing(f"batch, {len(slugs)} district{'s' if len(slugs) > 1 else ''}, {what}")
-    for i in range(runs):
-        out = workdir / f"batch-j{jobs}-{i}"
-        shutil.rmtree(out, ignore_errors=True)
-        t0 = time.perf_counter()
-        batch = run_batch(slugs, out, jobs=jobs, progress=False, engine=engine)
-        t.seconds.append(time.perf_counter() - t0)
-        failures += [f"{r.district}: {r.status} {r.error}" for r in batch.results if not r.ok]
-    return t
+    out = workdir / f"batch-j{jobs}-{len(t.seconds)}"
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    batch = run_batch(slugs, out, jobs=jobs, progress=False, engine=engine)
+    t.seconds.append(time.perf_counter() - t0)
+    failures += [f"{r.district}: {r.status} {r.error}" for r in batch.results if not r.ok]
 
 
 def synthetic_root(workdir: Path, n: int) -> Path:
@@ -165,36 +169,60 @@ def report_seconds(out: Path) -> list[float]:
     return times
 
 
-def time_synthetic(workdir: Path, n: int, jobs: int, runs: int, engine: str,
-                   failures: list[str]) -> tuple[Timing, Timing]:
-    """``runs`` runner batches over ``n`` synthetic districts (a subprocess with
-    DISTRICT_KIT_ROOT): (the batch's wall time per report, the median report's own time, see
-    :func:`report_seconds`). KitError if the synthetic table was rebuilt meanwhile."""
+@dataclass
+class Synthetic:
+    """The runs on one synthetic root: the batch's wall time per report and the median
+    report's own time (:func:`report_seconds`), one value per run (NaN for a run with no
+    successful report)."""
+
+    root: Path
+    n: int
+    state: tuple[str, float]
+    batch: Timing
+    own: Timing
+
+
+def synthetic(workdir: Path, n: int, jobs: int) -> Synthetic:
+    """A synthetic root of ``n`` districts (:func:`synthetic_root`, untimed) ready for runs."""
     root = synthetic_root(workdir, n)
-    before = _table_state(root)
-    env = {**os.environ, "DISTRICT_KIT_ROOT": str(root)}
-    t = Timing(f"batch ÷ N, N={n} synthetic, {_workers(jobs)}", per=n)
-    own = Timing(f"median report, N={n} synthetic, {_workers(jobs)}")
-    for i in range(runs):
-        out = root / f"reports-{i}"
-        shutil.rmtree(out, ignore_errors=True)
-        t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs),
-                               "--engine", engine, "--quiet", "--output-dir", str(out)],
-                              env=env, capture_output=True, text=True)
-        t.seconds.append(time.perf_counter() - t0)
-        if _table_state(root) != before:
-            raise KitError(f"{root / 'data' / 'clean' / 'indicators.csv'} was rebuilt during "
-                           "the run: the data freshness check does not accept the synthetic "
-                           "root, so the timing would include a build")
-        if proc.returncode != 0:
-            tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
-            failures.append(f"N={n} run {i + 1}: runner exit {proc.returncode}: "
-                            + " | ".join(tail))
-        times = report_seconds(out)
-        if times:
-            own.seconds.append(statistics.median(times))
-    return t, own
+    return Synthetic(root, n, _table_state(root),
+                     Timing(f"batch ÷ N, N={n} synthetic, {_workers(jobs)}", per=n),
+                     Timing(f"median report, N={n} synthetic, {_workers(jobs)}"))
+
+
+def synthetic_run(syn: Synthetic, jobs: int, engine: str, failures: list[str]) -> None:
+    """One runner batch over the synthetic districts (a subprocess with DISTRICT_KIT_ROOT).
+    KitError if the synthetic table was rebuilt meanwhile."""
+    i = len(syn.batch.seconds)
+    out = syn.root / f"reports-{i}"
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "DISTRICT_KIT_ROOT": str(syn.root)}
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs),
+                           "--engine", engine, "--quiet", "--output-dir", str(out)],
+                          env=env, capture_output=True, text=True)
+    syn.batch.seconds.append(time.perf_counter() - t0)
+    if _table_state(syn.root) != syn.state:
+        raise KitError(f"{syn.root / 'data' / 'clean' / 'indicators.csv'} was rebuilt during "
+                       "the run: the data freshness check does not accept the synthetic "
+                       "root, so the timing would include a build")
+    if proc.returncode != 0:
+        tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
+        failures.append(f"N={syn.n} run {i + 1}: runner exit {proc.returncode}: "
+                        + " | ".join(tail))
+    times = report_seconds(out)
+    syn.own.seconds.append(statistics.median(times) if times else math.nan)
+
+
+def paired(label: str, a: Timing, b: Timing) -> tuple[str, float, float]:
+    """(label, min, median) of the ratios a ÷ b taken run by run (the two were measured in
+    the same round, so a drift of the machine's speed between rounds cancels out), rounds
+    where either gave no time left out."""
+    ratios = [x / y for x, y in zip((s / a.per for s in a.seconds), (s / b.per for s in b.seconds))
+              if x == x and y == y and y > 0]
+    if not ratios:
+        raise KitError(f"{label}: no round gave both times")
+    return label, min(ratios), statistics.median(ratios)
 
 
 def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, runs: int,
@@ -204,14 +232,15 @@ def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, r
     width = max(width, *(len(label) for label, _, _ in ratios)) if ratios else width
     lines = [header, f"{'':<{width}}  {'min':>8}  {'median':>8}  runs"]
     for r in rows:
-        lines.append(f"{r.label:<{width}}  {r.min:>6.2f} s  {r.median:>6.2f} s  {len(r.seconds):>4}")
+        lines.append(f"{r.label:<{width}}  {r.min:>6.2f} s  {r.median:>6.2f} s  {len(r.values):>4}")
     for label, lo, mid in ratios:
         lines.append(f"{label:<{width}}  {lo:>8.2f}  {mid:>8.2f}")
     return lines
 
 
 def run(args) -> tuple[list[str], list[str]]:
-    """Measure everything; (printed lines, failures)."""
+    """Measure everything, in ``--runs`` rounds of one run of each measurement (so each ratio
+    is taken within a round); (printed lines, failures)."""
     from .runner import validate_districts
     slugs = validate_districts(args.districts)
     jobs = args.jobs
@@ -219,33 +248,34 @@ def run(args) -> tuple[list[str], list[str]]:
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    floor = time_floor(work / "floor", args.runs)
-    serial = time_batch(work, slugs, 1, args.runs, args.engine, failures, "serial")
-    if batch_jobs > 1:
-        parallel = time_batch(work, slugs, batch_jobs, args.runs, args.engine, failures,
-                              _workers(batch_jobs))
-    else:  # one district: one worker, which is the serial batch (not run twice)
+    small, large = synthetic(work, args.base, jobs), synthetic(work, args.n, jobs)
+    floor = Timing("floor (bare kernel + report imports)")
+    serial = batch_timing(slugs, "serial")
+    parallel = batch_timing(slugs, _workers(batch_jobs))
+    for _ in range(args.runs):
+        floor_run(work / "floor", floor)
+        batch_run(work, slugs, 1, args.engine, failures, serial)
+        if batch_jobs > 1:
+            batch_run(work, slugs, batch_jobs, args.engine, failures, parallel)
+        synthetic_run(small, jobs, args.engine, failures)
+        synthetic_run(large, jobs, args.engine, failures)
+    if batch_jobs == 1:  # one district: one worker, which is the serial batch (not run twice)
         parallel = Timing(serial.label.replace("serial", "1 worker (the serial runs)"),
                           list(serial.seconds))
-    small_batch, small = time_synthetic(work, args.base, jobs, args.runs, args.engine, failures)
-    large_batch, large = time_synthetic(work, args.n, jobs, args.runs, args.engine, failures)
-    if not small.seconds or not large.seconds:
+    if not small.own.values or not large.own.values:
         raise KitError("no synthetic report succeeded: nothing to time (see the failures)")
     k = len(slugs)
+    fours = Timing(f"{k} × floor", [k * s for s in floor.seconds])
     ratios = [
-        (f"batch serial ÷ ({k} × floor)", serial.min / (k * floor.min),
-         serial.median / (k * floor.median)),
-        (f"speed-up, {_workers(batch_jobs)} (serial ÷ {_workers(batch_jobs)})",
-         serial.min / parallel.min,
-         serial.median / parallel.median),
-        (f"median report N={args.n} ÷ N={args.base}", large.min / small.min,
-         large.median / small.median),
-        (f"batch ÷ N, N={args.n} ÷ N={args.base}", large_batch.min / small_batch.min,
-         large_batch.median / small_batch.median),
+        paired(f"batch serial ÷ ({k} × floor)", serial, fours),
+        paired(f"speed-up, {_workers(batch_jobs)} (serial ÷ {_workers(batch_jobs)})", serial,
+               parallel),
+        paired(f"median report N={args.n} ÷ N={args.base}", large.own, small.own),
+        paired(f"batch ÷ N, N={args.n} ÷ N={args.base}", large.batch, small.batch),
     ]
     header = (f"helpers.bench: engine {args.engine}, {args.runs} run{'s' if args.runs > 1 else ''}"
               f" each, os.cpu_count() = {os.cpu_count()}")
-    rows = [floor, serial, parallel, small, large, small_batch, large_batch]
+    rows = [floor, serial, parallel, small.own, large.own, small.batch, large.batch]
     return table_lines(rows, ratios, runs=args.runs, header=header), failures
 
 

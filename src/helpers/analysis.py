@@ -148,15 +148,16 @@ def compute_district(df: pd.DataFrame, slug: str, tidy: pd.DataFrame | None = No
         tidy=tidy)
 
 
-_ROWS: dict[str, pd.DataFrame] = {}  # the table's rows per district, for forked analysts
+#: What the forked analysts inherit: the table's rows per district, and the empty comparison
+#: slice every district's tables get (the comparison is computed once, for all, afterwards).
+_JOB: tuple[dict[str, pd.DataFrame], pd.DataFrame | None] = ({}, None)
 
 
 def _analyse(slug: str) -> DistrictTables | str:
-    """One district's tables from ``_ROWS``, or the message of the kit error it raised."""
-    from .compare import tidy_frame
-    empty_tidy = tidy_frame({}, pd.DataFrame(columns=["district", "indicator_id"]), [])
+    """One district's tables from ``_JOB``, or the message of the kit error it raised."""
+    rows, empty_tidy = _JOB
     try:
-        return compute_district(_ROWS[slug], slug, tidy=empty_tidy)
+        return compute_district(rows[slug], slug, tidy=empty_tidy)
     except KitError as exc:
         return str(exc)
 
@@ -167,18 +168,19 @@ def _district_results(rows: dict[str, pd.DataFrame], slugs: list[str],
     district's analysis reads only its own rows, so with ``jobs`` > 1 they run side by side in
     forked processes (the rows are inherited, the tables come back pickled); any other
     exception is raised here, as in the serial loop."""
-    global _ROWS
-    _ROWS = rows
+    global _JOB
+    _JOB = (rows, _empty("comparison"))
     try:
         jobs = max(1, min(int(jobs), len(slugs)))
         if jobs == 1:
             return {slug: _analyse(slug) for slug in slugs}
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
+        chunk = max(1, len(slugs) // (4 * jobs))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-            return dict(zip(slugs, pool.map(_analyse, slugs, chunksize=max(1, len(slugs) // (4 * jobs)))))
+            return dict(zip(slugs, pool.map(_analyse, slugs, chunksize=chunk)))
     finally:
-        _ROWS = {}
+        _JOB = ({}, None)
 
 
 @dataclass

@@ -81,9 +81,14 @@ class Timing:
     per: int = 1  # the runs' times are divided by this (reports in the batch)
 
     @property
+    def rounds(self) -> list[float]:
+        """Each round's time (÷ ``per``), NaN for a round that gave none."""
+        return [s / self.per for s in self.seconds]
+
+    @property
     def values(self) -> list[float]:
-        """The runs' times (÷ ``per``), leaving out a round that gave none (NaN)."""
-        return [s / self.per for s in self.seconds if s == s]
+        """The rounds' times, leaving out those that gave none."""
+        return [v for v in self.rounds if not math.isnan(v)]
 
     @property
     def min(self) -> float:
@@ -218,8 +223,8 @@ def paired(label: str, a: Timing, b: Timing) -> tuple[str, float, float]:
     """(label, min, median) of the ratios a ÷ b taken run by run (the two were measured in
     the same round, so a drift of the machine's speed between rounds cancels out), rounds
     where either gave no time left out."""
-    ratios = [x / y for x, y in zip((s / a.per for s in a.seconds), (s / b.per for s in b.seconds))
-              if x == x and y == y and y > 0]
+    ratios = [x / y for x, y in zip(a.rounds, b.rounds)
+              if not (math.isnan(x) or math.isnan(y)) and y > 0]
     if not ratios:
         raise KitError(f"{label}: no round gave both times")
     return label, min(ratios), statistics.median(ratios)

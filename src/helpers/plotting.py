@@ -455,8 +455,10 @@ def ranking_chart(frame: pd.DataFrame, *, value: str, label: str, group: str,
     fig, axes = grid_axes(nrows, ncols, (panel_size[0], panel_size[1] * max_bars), left=left,
                           wgap=1.35, hgap=RANKING_HGAP, top=RANKING_TITLE_ROOM if title else 0.0,
                           dpi=dpi, panels=len(groups))
+    # each group's rows in one pass, not a filter of the frame per panel
+    rows_of = dict(tuple(frame.groupby(group, sort=False, dropna=False)))
     for ax, g in zip(axes, groups):
-        sub = frame[frame[group] == g].sort_values(value)
+        sub = rows_of[g].sort_values(value)
         colours = [COLOURS["highlight"] if lab in marked else COLOURS["other"]
                    for lab in sub[label]]
         names = sub[label].astype(str)

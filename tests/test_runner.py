@@ -564,5 +564,6 @@ def test_runner_processes_skip_the_iri_grammars_and_still_read_notebooks():
 def test_the_command_line_skips_the_iri_grammars_before_anything_else(monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(runner, "skip_iri_grammars", lambda: calls.append("skip") or False)
-    assert runner.main(["--districts", "nowhere"]) == 2
+    assert runner.main(["nowhere"]) == 2
     assert calls == ["skip"]
+    assert "error: unknown district 'nowhere'" in capsys.readouterr().err

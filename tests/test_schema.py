@@ -46,3 +46,21 @@ def test_edited_catalogue_is_read_again(tmp_path):
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert load_catalogue(path)["tax_per_mu"]["name_zh"] == "亩均税收（改）"
+
+
+def test_csv_rows_keep_dictreaders_rules(tmp_path):
+    # read_csv_rows (every CSV the kit reads by hand): cells stripped, a short row's missing cells
+    # empty, blank and all-empty lines skipped, each row with its file line; a long row an error
+    from helpers.catalogue import read_csv_rows
+    from helpers.errors import SourceError
+    path = tmp_path / "t.csv"
+    path.write_text("\ufeffa,b,c\n 1 , 2 ,3\n\n,,\n4,5\n\"x\ny\",,z\n", encoding="utf-8")
+    assert read_csv_rows(path, ["a", "c"]) == [
+        {"a": "1", "b": "2", "c": "3", "_line": 2}, {"a": "4", "b": "5", "c": "", "_line": 5},
+        {"a": "x\ny", "b": "", "c": "z", "_line": 7}]
+    path.write_text("a,b\n1,2\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"t\.csv, line 3: more cells than header columns: \['3'\]"):
+        read_csv_rows(path, ["a"])
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"t\.csv, line 1: missing columns \['a'\]; header is None"):
+        read_csv_rows(path, ["a"])

@@ -42,18 +42,25 @@ def read_csv_rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            # csv.reader and zip, as csv.DictReader does it but at half its cost (the catalogue of
+            # 100 districts has ~5,000 rows, read by every report): blank lines skipped, a short
+            # row's missing cells empty, a long row an error
+            reader = csv.reader(f)
+            header = next(reader, [])
+            missing = [c for c in columns if c not in header]
             if missing:
-                raise SourceError(f"missing columns {missing}; header is {reader.fieldnames}", path, 1)
-            rows = []
-            for row in reader:
-                if None in row:
-                    raise SourceError(f"more cells than header columns: {row[None]!r}", path,
+                raise SourceError(f"missing columns {missing}; header is {header or None}", path, 1)
+            width, rows = len(header), []
+            for cells in reader:
+                if len(cells) > width:
+                    raise SourceError(f"more cells than header columns: {cells[width:]!r}", path,
                                       reader.line_num)
-                row = {k: (v or "").strip() for k, v in row.items()}
-                if not any(row.values()):
+                values = [c.strip() for c in cells]
+                if not any(values):
                     continue
+                row = dict(zip(header, values))
+                for name in header[len(values):]:
+                    row[name] = ""
                 row["_line"] = reader.line_num
                 rows.append(row)
             return rows

@@ -86,10 +86,15 @@ def test_wan_yuan_converted_to_yi_yuan(synthetic):
 
 
 def test_no_file_means_an_empty_valid_table(tmp_path, monkeypatch):
+    published = paths.ROOT / "data" / "actuals" / "published.csv"
     monkeypatch.setattr(paths, "ROOT", tmp_path)
     empty = load_actuals()
     assert len(empty) == 0 and list(empty.columns) == COLUMNS + ["form", "scope"]
     helpers.schema.validate(empty[COLUMNS])
+    # the dtypes of a table read and validated, so the empty one stacks with it unchanged
+    read = load_actuals(published)
+    assert empty.dtypes.to_dict() == read.dtypes.to_dict()
+    assert empty.attrs["notices"] == []
 
 
 def test_default_file_is_used_when_present(tmp_path, monkeypatch):

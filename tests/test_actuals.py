@@ -269,6 +269,21 @@ def test_published_file_is_read_with_its_own_columns():
     assert notice == "published_synthetic.csv 第6行 北仑区 区本级工业总产值 2023年 1000 亿元：目录中无对应指标，未用于评估"
 
 
+def test_printed_names_are_looked_up_in_an_index_not_by_scanning_the_catalogue(tmp_path,
+                                                                                monkeypatch):
+    # 20 rows by printed name: name keys are made once per catalogue entry and once per row
+    # (with 5,000 entries at 100 districts, a scan per row made a results file cost rows × 5,000)
+    import helpers.actuals as actuals_module
+    from helpers.catalogue import load_catalogue
+    from helpers.values import name_key
+    calls = []
+    monkeypatch.setattr(actuals_module, "name_key", lambda text: calls.append(text) or name_key(text))
+    rows = [row(indicator_id="", indicator="规上工业亩均税收", year=str(2001 + i)) for i in range(20)]
+    df = load_actuals(write(tmp_path / "many.csv", rows))
+    assert df.indicator_id.eq("tax_per_mu").all() and len(df) == 20
+    assert len(calls) <= len(load_catalogue()) + len(rows)
+
+
 def test_shipped_published_file_has_the_agreed_header():
     from helpers.actuals import PUBLISHED_COLUMNS, published_path
     text = published_path().read_bytes()

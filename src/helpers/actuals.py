@@ -149,11 +149,12 @@ def _load_actuals(path: Path) -> pd.DataFrame:
     rows = read_csv_rows(path, PUBLISHED_REQUIRED if published else REQUIRED_COLUMNS)
     _check_indicator_columns(rows, path)
     catalogue = load_catalogue()
+    names = PrintedNames(catalogue, load_aliases())
     records, notices = [], []
     for row in rows:
         if published and not row.get("indicator_id"):
             try:
-                records.append(actual_record(row, path, catalogue, published))
+                records.append(actual_record(row, path, catalogue, published, names))
             except UnknownIndicatorError:
                 # (the reader's note is Chinese and names file and line; the exception's English
                 # advice is for whoever adds the indicator to the catalogue)
@@ -165,7 +166,7 @@ def _load_actuals(path: Path) -> pd.DataFrame:
                                f"{row.get('indicator', '')} {row['year']}年 {row['value']} "
                                f"{row['unit']}：目录中无对应指标，未用于评估")
             continue
-        records.append(actual_record(row, path, catalogue, published))
+        records.append(actual_record(row, path, catalogue, published, names))
     records = drop_identical_repeats(records, path)
     return _frame(records, notices)
 
@@ -256,8 +257,10 @@ def _check_indicator_columns(rows: list[dict], path: Path) -> None:
 
 
 def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str, str]],
-                  published: bool = False) -> dict:
+                  published: bool = False, names: PrintedNames | None = None) -> dict:
     """One CSV row (with its ``_line``) → one actuals-table record, or a SourceError subclass.
+    ``names``: the printed-name lookup of ``catalogue`` (built here when not given; a file's
+    reader builds it once for all its rows).
 
     Units: ``level``/``added_in_year`` values are converted to the catalogue unit (万元 ↔ 亿元
     only); ``growth_rate``/``share`` values must be in %. ``quote`` holds the source (title,
@@ -278,7 +281,7 @@ def actual_record(row: dict[str, str], path: Path, catalogue: dict[str, dict[str
     # attached by its indicator_id; the printed name need not be that id's name
     printed = row.get("indicator", "") if not (percent_form and row.get("indicator_id")) else ""
     iid = resolve_indicator(row.get("indicator_id", ""), printed, district.slug,
-                            "" if percent_form else unit, catalogue, path, line)
+                            "" if percent_form else unit, catalogue, path, line, names)
     entry = catalogue[iid]
     year = parse_year(row["year"], path, line)
     value = parse_number(row["value"], unit, path, line)
@@ -344,7 +347,8 @@ def parse_form(text: str, path: Path, line: int) -> str:
 
 
 def resolve_indicator(indicator_id: str, printed: str, district: str, unit: str,
-                      catalogue: dict[str, dict[str, str]], path: Path, line: int) -> str:
+                      catalogue: dict[str, dict[str, str]], path: Path, line: int,
+                      names: PrintedNames | None = None) -> str:
     """The catalogue id for a row: its indicator_id, or the printed name looked up in the
     catalogue's name_zh and in data/catalogue/aliases.csv (this district's aliases first).
 
@@ -356,7 +360,8 @@ def resolve_indicator(indicator_id: str, printed: str, district: str, unit: str,
         raise UnknownIndicatorError("indicator_id and indicator are both empty", path, line)
     by_name: set[str] = set()
     if printed:
-        by_name = ids_for_printed_name(printed, district, catalogue)
+        names = names if names is not None else PrintedNames(catalogue, load_aliases())
+        by_name = names.ids(printed, district)
         if len(by_name) > 1:
             same_unit = {i for i in by_name
                          if catalogue[i]["unit"] == unit or (unit, catalogue[i]["unit"]) in UNIT_CONVERSIONS}
@@ -378,17 +383,27 @@ def resolve_indicator(indicator_id: str, printed: str, district: str, unit: str,
     return next(iter(by_name))
 
 
-def ids_for_printed_name(printed: str, district: str,
-                         catalogue: dict[str, dict[str, str]]) -> set[str]:
-    """Catalogue ids whose name_zh or (this district's, else any district's) alias matches."""
-    key = name_key(printed)
-    ids = {iid for iid, e in catalogue.items() if name_key(e["name_zh"]) == key}
-    aliases = load_aliases()
-    local = {a["indicator_id"] for (d, k, _), a in aliases.items() if d == district and k == key}
-    ids |= local
-    if not ids:
-        ids = {a["indicator_id"] for (_, k, _), a in aliases.items() if k == key}
-    return ids
+class PrintedNames:
+    """Catalogue ids by printed name: the catalogue's name_zh and the aliases' printed names,
+    indexed once by :func:`helpers.values.name_key` (a lookup that scanned the whole catalogue
+    made reading a results file cost rows × catalogue entries: 5,000 entries at 100 districts)."""
+
+    def __init__(self, catalogue: dict[str, dict[str, str]],
+                 aliases: dict[tuple[str, str, str], dict[str, str]]):
+        self._zh: dict[str, set[str]] = {}
+        for iid, entry in catalogue.items():
+            self._zh.setdefault(name_key(entry["name_zh"]), set()).add(iid)
+        self._local: dict[tuple[str, str], set[str]] = {}
+        self._any: dict[str, set[str]] = {}
+        for (district, key, _), alias in aliases.items():
+            self._local.setdefault((district, key), set()).add(alias["indicator_id"])
+            self._any.setdefault(key, set()).add(alias["indicator_id"])
+
+    def ids(self, printed: str, district: str) -> set[str]:
+        """Ids whose name_zh or (this district's, else any district's) alias matches."""
+        key = name_key(printed)
+        ids = self._zh.get(key, set()) | self._local.get((district, key), set())
+        return ids if ids else set(self._any.get(key, ()))
 
 
 def parse_year(text: str, path: Path, line: int) -> int:

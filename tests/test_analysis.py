@@ -129,9 +129,9 @@ def test_changed_table_invalidates_the_cache(kit_copy, indicators):
 
 def test_a_file_of_another_analysis_is_not_read(kit_copy, indicators):
     m = analysis.write_analysis()
-    # a concurrent rebuild replaced growth.parquet with another key's file under this manifest
-    other = analysis.analysis_dir() / "growth.parquet"
-    analysis._write_grouped(other, pd.DataFrame({"district": ["beilun"]}), ["beilun"], "otherkey")
+    # a concurrent rebuild replaced beilun's growth file with another key's under this manifest
+    analysis._write_split(analysis.analysis_dir() / "growth", pd.DataFrame({"district": ["beilun"]}),
+                          "otherkey")
     assert analysis.load_district("beilun", m) is None
 
 
@@ -213,24 +213,37 @@ def test_report_draws_each_chart_once_and_shows_every_chart_it_draws(monkeypatch
 
 
 def test_a_report_reads_only_its_own_slices(fresh_cache, monkeypatch):
-    """What a report reads does not grow with the number of districts: one row group of each
-    per-district file (its own) and the comparison row groups of the concepts it prints."""
+    """What a report reads does not grow with the number of districts: its own file of each
+    per-district table (one row group) and the comparison row groups of the concepts it prints."""
+    import pyarrow.parquet as pq
     reads = []
     real = analysis._read_groups
 
     def recording(path, row_groups, key):
-        reads.append((path.stem, list(row_groups)))
+        reads.append((path, row_groups))
         return real(path, row_groups, key)
 
     monkeypatch.setattr(analysis, "_read_groups", recording)
     rep = report.prepare_report("yinzhou")
-    per_district = {name: groups for name, groups in reads if name in analysis.DISTRICT_TABLES}
+    folder = analysis.analysis_dir()
+    per_district = {p.parent.name: p for p, _ in reads if p.parent.name in analysis.DISTRICT_TABLES}
     assert set(per_district) <= set(analysis.DISTRICT_TABLES) and "plan" in per_district
-    assert all(len(groups) == 1 for groups in per_district.values())
+    assert all(p == folder / name / "yinzhou.parquet" and pq.ParquetFile(p).num_row_groups == 1
+               for name, p in per_district.items())
     concepts = fresh_cache["row_groups"]["comparison"]
-    mine = dict(reads)["comparison"]
+    mine = {p.stem: groups for p, groups in reads}["comparison"]
     assert len(mine) == len(set(rep.tidy["concept"])) < len(concepts)
     assert len(reads) <= len(analysis.DISTRICT_TABLES) + len(analysis.CONCEPT_TABLES)
+
+
+def test_a_tables_folder_reads_as_one_frame_of_all_districts(fresh_cache, indicators):
+    # README: pd.read_parquet("data/clean/analysis/growth") gives every district's growth
+    growth = pd.read_parquet(analysis.analysis_dir() / "growth")
+    assert sorted(set(growth["district"])) == sorted(fresh_cache["districts"])
+    beilun = growth[growth["district"] == "beilun"].set_index("indicator_id")
+    # 附件1: 亩均税收 38.4 (2020) → 55 万元/亩 (2025)
+    assert beilun.loc["tax_per_mu", "end_value"] == 55.0
+    assert beilun.loc["tax_per_mu", "implied_annual"] == pytest.approx((55 / 38.4) ** (1 / 5) - 1)
 
 
 def test_districts_analysed_side_by_side_give_the_same_tables(indicators, monkeypatch):

@@ -11,15 +11,18 @@ for all districts, not once per report — the cross-district comparison
 Each per-district analysis runs on that district's rows only, so the pass is linear in the
 number of districts.
 
-Files (Parquet, one row group per district, or per concept for the comparison, so a report reads
-only its own slices): ``plan``, ``series``, ``growth``, ``doubling``, ``leap``, ``fit``,
-``findings``, ``comparison``, ``levels`` (``<name>.parquet``); ``districts/<slug>.json`` (where
-the district's row groups are, its shared concepts, the series that form none, the pledge note,
-the series growth and milestones skipped); ``comparison.csv`` (the tidy comparison, UTF-8 with
-BOM for Excel); ``manifest.json`` written last: the cache key, the districts cached, the ones
-whose analysis failed (their reports compute, and show the error), the concepts' row groups.
-Every file carries the key; a report reads the manifest, its JSON and nine row-group slices,
-whatever the number of districts.
+Files (Parquet): ``plan``, ``series``, ``growth``, ``doubling``, ``leap``, ``fit``, ``findings``,
+one file per district (``<name>/<slug>.parquet``, all of a table's files with one schema, so
+``pandas.read_parquet("data/clean/analysis/growth")`` reads every district's at once);
+``comparison`` and ``levels`` (``<name>.parquet``, one row group per concept);
+``districts/<slug>.json`` (which tables the district has rows in, its shared concepts, the
+series that form none, the pledge note, the series growth and milestones skipped);
+``comparison.csv`` (the tidy comparison, UTF-8 with BOM for Excel); ``manifest.json`` written
+last: the cache key, the districts cached, the ones whose analysis failed (their reports
+compute, and show the error), the concepts' row groups. Every file carries the key; a report
+reads the manifest, its JSON, its own seven files and the row groups of its concepts: files
+whose size does not grow with the number of districts (one file's footer would list every
+district's row group).
 
 The cache key (:func:`analysis_key`) is the data version of ``data/clean/manifest.json`` plus a
 digest of everything else the numbers depend on: the district registry as loaded, the
@@ -46,8 +49,9 @@ from . import paths
 from .errors import AnalysisError, KitError
 
 #: Format of the cache files; bump when their layout changes.
-FORMAT = 1
-#: Per-district tables (one row group per district) and cross-district ones (per concept).
+FORMAT = 2
+#: Per-district tables (one file per district: ``<name>/<slug>.parquet``) and cross-district
+#: ones (``<name>.parquet``, one row group per concept).
 DISTRICT_TABLES = ("plan", "series", "growth", "doubling", "leap", "fit", "findings")
 CONCEPT_TABLES = ("comparison", "levels")
 SKIPPED_COLUMNS = ["district", "indicator_id", "reason"]
@@ -257,42 +261,77 @@ def _restore(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
-def _write_grouped(path: Path, frame: pd.DataFrame, by: list, cache_key: str) -> dict:
-    """Write ``frame`` as Parquet with one row group per run of equal ``by`` values (a
-    district, a concept); returns {value: [row group numbers]}."""
+def _arrow_table(frame: pd.DataFrame, cache_key: str):
+    """``frame`` as an Arrow table carrying the cache key and the object columns' kinds."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .files import atomic_write
     stored, kinds = _nullable(frame.reset_index(drop=True))
     table = pa.Table.from_pandas(stored, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[_OBJECT_KEY] = json.dumps(kinds).encode()
     meta[_KEY_KEY] = cache_key.encode()
-    table = table.replace_schema_metadata(meta)
-    groups: dict[str, list[int]] = {}
+    return table.replace_schema_metadata(meta)
+
+
+def _runs(by: list) -> list[tuple[str, int, int]]:
+    """(value, start, length) of each run of equal values in ``by``."""
+    runs, start = [], 0
+    for i in range(1, len(by) + 1):
+        if i == len(by) or by[i] != by[start]:
+            runs.append((str(by[start]), start, i - start))
+            start = i
+    return runs
+
+
+def _parquet_bytes(table, parts: list[tuple[int, int]]) -> bytes:
+    """A Parquet file of ``table`` with one row group per (start, length) part."""
+    import pyarrow.parquet as pq
     buf = io.BytesIO()
     with pq.ParquetWriter(buf, table.schema) as writer:
-        start, n = 0, 0
-        for i in range(1, len(by) + 1):
-            if i == len(by) or by[i] != by[start]:
-                writer.write_table(table.slice(start, i - start))
-                groups.setdefault(str(by[start]), []).append(n)
-                start, n = i, n + 1
-    atomic_write(path, buf.getvalue())
+        for start, length in parts:
+            writer.write_table(table.slice(start, length))
+    return buf.getvalue()
+
+
+def _write_grouped(path: Path, frame: pd.DataFrame, by: list, cache_key: str) -> dict:
+    """Write ``frame`` as Parquet with one row group per run of equal ``by`` values (a
+    concept); returns {value: [row group numbers]}."""
+    from .files import atomic_write
+    table, runs = _arrow_table(frame, cache_key), _runs(by)
+    groups: dict[str, list[int]] = {}
+    for n, (value, _, _) in enumerate(runs):
+        groups.setdefault(value, []).append(n)
+    atomic_write(path, _parquet_bytes(table, [(start, length) for _, start, length in runs]))
     return groups
 
 
-def _read_groups(path: Path, row_groups: list[int], cache_key: str) -> pd.DataFrame:
-    """The row groups of a cache file as one frame (the empty frame with the file's columns
-    when there are none); raises _Stale when the file carries another key."""
+def _write_split(folder: Path, frame: pd.DataFrame, cache_key: str) -> list[str]:
+    """Write each district's rows of ``frame`` (stacked by district, one schema for all) as
+    ``folder/<slug>.parquet``, so a report opens a file of its own size whatever the number of
+    districts (one file's footer lists every row group); returns the slugs written."""
+    from .files import atomic_write
+    folder.mkdir(parents=True, exist_ok=True)
+    table, written = _arrow_table(frame, cache_key), []
+    for slug, start, length in _runs(frame["district"].tolist()):
+        atomic_write(folder / f"{slug}.parquet", _parquet_bytes(table, [(start, length)]))
+        written.append(slug)
+    return written
+
+
+def _read_groups(path: Path, row_groups: list[int] | None, cache_key: str) -> pd.DataFrame:
+    """The row groups of a cache file (None: all of them) as one frame (the empty frame with
+    the file's columns when there are none); raises _Stale when the file carries another key."""
     import pyarrow.parquet as pq
     pf = pq.ParquetFile(path)
     meta = pf.schema_arrow.metadata or {}
     if meta.get(_KEY_KEY, b"").decode() != cache_key:
         raise _Stale(f"{path.name} belongs to another analysis")
     kinds = json.loads(meta.get(_OBJECT_KEY, b"{}"))
-    table = pf.read_row_groups(sorted(row_groups)) if row_groups else pf.schema_arrow.empty_table()
+    if row_groups is None:
+        table = pf.read()
+    elif row_groups:
+        table = pf.read_row_groups(sorted(row_groups))
+    else:
+        table = pf.schema_arrow.empty_table()
     return _restore(table.to_pandas(), kinds)
 
 
@@ -373,20 +412,21 @@ def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = No
         "findings": {s: d.findings for s, d in t.items()},
     }
     # per district: where its slices are, and its small tables, in one JSON file
-    meta = {s: {"key": key, "row_groups": {}, "dtypes": {}, "unusable": d.unusable,
+    meta = {s: {"key": key, "tables": [], "dtypes": {}, "unusable": d.unusable,
                 "has_pledges": d.doubling is not None, "pledge_note": d.pledge_note,
                 "concepts": all_t.concepts.get(s, []),
                 "growth_skipped": _records(d.growth.attrs.get("skipped")),
                 "fit_skipped": _records(d.fit.attrs.get("skipped"))} for s, d in t.items()}
     for name, per in frames.items():
         stacked, dtypes = _stack(per)
-        if stacked is None:  # no district has a row: the file keeps the columns only
-            stacked = pd.DataFrame({"district": pd.Series([], dtype=object)})
-        for s, idx in _write_grouped(out / f"{name}.parquet", stacked,
-                                     stacked["district"].tolist(), key).items():
-            meta[s]["row_groups"][name] = idx
+        written = _write_split(out / name, stacked, key) if stacked is not None else []
+        for s in written:
+            meta[s]["tables"].append(name)
         for s, diff in dtypes.items():
             meta[s]["dtypes"][name] = diff
+        for old in (out / name).glob("*.parquet"):
+            if old.stem not in written:  # a district gone, or with no row of this table now
+                old.unlink(missing_ok=True)
     groups = {}
     for name, frame in (("comparison", all_t.comparison), ("levels", all_t.levels)):
         by = frame["concept"].tolist() if "concept" in frame.columns \
@@ -394,7 +434,7 @@ def write_analysis(df: pd.DataFrame | None = None, data_version: str | None = No
         groups[name] = _write_grouped(out / f"{name}.parquet", frame, by, key)
     for s, m in meta.items():
         atomic_write(out / "districts" / f"{s}.json", json.dumps(m, ensure_ascii=False) + "\n")
-    keep = {f"{n}.parquet" for n in (*DISTRICT_TABLES, *CONCEPT_TABLES)} | {f"{s}.json" for s in meta}
+    keep = {f"{n}.parquet" for n in CONCEPT_TABLES} | {f"{s}.json" for s in meta}
     for old in [*out.glob("*.parquet"), *(out / "districts").glob("*.json")]:
         if old.name not in keep:  # a district no longer in the table, an older layout
             old.unlink(missing_ok=True)
@@ -506,11 +546,13 @@ def load_district(slug: str, manifest: dict) -> DistrictTables | None:
         def read(name: str) -> pd.DataFrame:
             if name in CONCEPT_TABLES:
                 idx = [i for c in concepts for i in manifest["row_groups"][name].get(c, [])]
+                if not idx:
+                    return _empty(name)
+                frame = _read_groups(folder / f"{name}.parquet", idx, key)
+            elif name in meta["tables"]:
+                frame = _read_groups(folder / name / f"{slug}.parquet", None, key)
             else:
-                idx = meta["row_groups"].get(name, [])
-            if not idx:
                 return _empty(name)
-            frame = _read_groups(folder / f"{name}.parquet", idx, key)
             for c, dt in meta["dtypes"].get(name, {}).items():
                 frame[c] = frame[c].astype(pd.api.types.pandas_dtype(dt))
             return frame

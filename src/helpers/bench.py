@@ -21,7 +21,9 @@ median run of each, side by side:
   copied in, the analysis cache computed beforehand, untimed), with ``--jobs`` workers: the
   **median report** (each report's own time from its run record — execution, HTML, PDF — less
   the start of its worker's kernel, which only a worker's first report carries:
-  :func:`report_seconds`) and the **batch ÷ N** (wall time per report, which at small N also
+  :func:`report_seconds`), the same **per PDF page** (:func:`page_seconds`: at more districts a
+  report compares its district with more peers, up to its limit, so it holds more pages) and
+  the **batch ÷ N** (wall time per report, which at small N also
   carries the batch's fixed costs: the runner's start, the kernels' start, the index). Each
   synthetic table is checked after every run: the data freshness check must not have rebuilt
   it (that would time a build, or worse, reports of other data).
@@ -29,7 +31,8 @@ median run of each, side by side:
 and from those: the ratio batch ÷ (districts × floor) (serial batch; below 1 means a report
 costs less than a kernel start, which a warm kernel makes possible), the speed-up of J workers
 (serial ÷ J workers) and the ratios N ÷ B of the median report (1.00 = flat: what a report
-costs does not grow with the number of districts) and of the batch ÷ N. Each ratio is taken
+costs does not grow with the number of districts), of the same per page (1.00 = what a page
+costs does not grow either) and of the batch ÷ N. Each ratio is taken
 within each round (pairwise, as ``farm-bench --vs`` does) and printed as the min and the median
 of the rounds' ratios (:func:`paired`). Exit status 1 when any report failed (the failures are
 listed), 2 for a bad option. Timings mean something only on a quiet machine.
@@ -158,33 +161,50 @@ def _table_state(root: Path) -> tuple[str, float]:
     return hashlib.sha256(table.read_bytes()).hexdigest(), table.stat().st_mtime
 
 
-def report_seconds(out: Path) -> list[float]:
-    """Each successful report's own time in a runner output folder, from its run record
-    (``<slug>.json``): execution, HTML and PDF, less the start of its worker's kernel (which
-    only a worker's first report carries, see RunResult.kernel_start)."""
+def _ok_records(out: Path) -> list[dict]:
+    """The run records (``<slug>.json``) of the successful reports in a runner output folder."""
     from .runner import RECORD_SUFFIXES
     others = tuple(v for k, v in RECORD_SUFFIXES.items() if k != "ok")
-    times = []
+    records = []
     for path in sorted(out.glob("*" + RECORD_SUFFIXES["ok"])):
         if path.name.endswith(others):
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("status") == "ok":
-            times.append(float(record["seconds"]) - float(record.get("kernel_start", 0.0)))
-    return times
+            records.append(record)
+    return records
+
+
+def _own_seconds(record: dict) -> float:
+    return float(record["seconds"]) - float(record.get("kernel_start", 0.0))
+
+
+def report_seconds(out: Path) -> list[float]:
+    """Each successful report's own time in a runner output folder, from its run record
+    (``<slug>.json``): execution, HTML and PDF, less the start of its worker's kernel (which
+    only a worker's first report carries, see RunResult.kernel_start)."""
+    return [_own_seconds(r) for r in _ok_records(out)]
+
+
+def page_seconds(out: Path) -> list[float]:
+    """Each successful report's own time (:func:`report_seconds`) per page of its PDF: what a
+    report costs for what it holds (at more districts a report compares its district with
+    more peers, up to the report's limit, so it has more pages)."""
+    return [_own_seconds(r) / r["pages"] for r in _ok_records(out) if r.get("pages")]
 
 
 @dataclass
 class Synthetic:
-    """The runs on one synthetic root: the batch's wall time per report and the median
-    report's own time (:func:`report_seconds`), one value per run (NaN for a run with no
-    successful report)."""
+    """The runs on one synthetic root: the batch's wall time per report, the median report's
+    own time (:func:`report_seconds`) and the median of those per PDF page
+    (:func:`page_seconds`), one value per run (NaN for a run with no successful report)."""
 
     root: Path
     n: int
     state: tuple[str, float]
     batch: Timing
     own: Timing
+    per_page: Timing
 
 
 def synthetic(workdir: Path, n: int, jobs: int) -> Synthetic:
@@ -192,7 +212,8 @@ def synthetic(workdir: Path, n: int, jobs: int) -> Synthetic:
     root = synthetic_root(workdir, n)
     return Synthetic(root, n, _table_state(root),
                      Timing(f"batch ÷ N, N={n} synthetic, {_workers(jobs)}", per=n),
-                     Timing(f"median report, N={n} synthetic, {_workers(jobs)}"))
+                     Timing(f"median report, N={n} synthetic, {_workers(jobs)}"),
+                     Timing(f"median report per PDF page, N={n} synthetic"))
 
 
 def synthetic_run(syn: Synthetic, jobs: int, engine: str, failures: list[str]) -> None:
@@ -215,8 +236,9 @@ def synthetic_run(syn: Synthetic, jobs: int, engine: str, failures: list[str]) -
         tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
         failures.append(f"N={syn.n} run {i + 1}: runner exit {proc.returncode}: "
                         + " | ".join(tail))
-    times = report_seconds(out)
+    times, per_page = report_seconds(out), page_seconds(out)
     syn.own.seconds.append(statistics.median(times) if times else math.nan)
+    syn.per_page.seconds.append(statistics.median(per_page) if per_page else math.nan)
 
 
 def paired(label: str, a: Timing, b: Timing) -> tuple[str, float, float]:
@@ -230,6 +252,11 @@ def paired(label: str, a: Timing, b: Timing) -> tuple[str, float, float]:
     return label, min(ratios), statistics.median(ratios)
 
 
+def _seconds(value: float) -> str:
+    """Seconds for the table: two decimals, three below one second (a page's time)."""
+    return f"{value:>6.3f}" if value < 1 else f"{value:>6.2f}"
+
+
 def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, runs: int,
                 header: str) -> list[str]:
     """The printed table: one row per measurement (min, median, runs) and one per ratio."""
@@ -237,7 +264,8 @@ def table_lines(rows: list[Timing], ratios: list[tuple[str, float, float]], *, r
     width = max(width, *(len(label) for label, _, _ in ratios)) if ratios else width
     lines = [header, f"{'':<{width}}  {'min':>8}  {'median':>8}  runs"]
     for r in rows:
-        lines.append(f"{r.label:<{width}}  {r.min:>6.2f} s  {r.median:>6.2f} s  {len(r.values):>4}")
+        lines.append(f"{r.label:<{width}}  {_seconds(r.min)} s  {_seconds(r.median)} s  "
+                     f"{len(r.values):>4}")
     for label, lo, mid in ratios:
         lines.append(f"{label:<{width}}  {lo:>8.2f}  {mid:>8.2f}")
     return lines
@@ -276,11 +304,14 @@ def run(args) -> tuple[list[str], list[str]]:
         paired(f"speed-up, {_workers(batch_jobs)} (serial ÷ {_workers(batch_jobs)})", serial,
                parallel),
         paired(f"median report N={args.n} ÷ N={args.base}", large.own, small.own),
+        paired(f"median report per page N={args.n} ÷ N={args.base}", large.per_page,
+               small.per_page),
         paired(f"batch ÷ N, N={args.n} ÷ N={args.base}", large.batch, small.batch),
     ]
     header = (f"helpers.bench: engine {args.engine}, {args.runs} run{'s' if args.runs > 1 else ''}"
               f" each, os.cpu_count() = {os.cpu_count()}")
-    rows = [floor, serial, parallel, small.own, large.own, small.batch, large.batch]
+    rows = [floor, serial, parallel, small.own, large.own, small.per_page, large.per_page,
+            small.batch, large.batch]
     return table_lines(rows, ratios, runs=args.runs, header=header), failures
 
 

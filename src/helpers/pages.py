@@ -190,6 +190,11 @@ def pdf_bytes(page: str) -> bytes:
     """The PDF of a rendered page (HTML with its print stylesheet: A4 portrait, running header
     and footer, page numbers, the embedded CJK font), by WeasyPrint. Raises KitError when
     WeasyPrint or its system library (Pango) is missing."""
+    return pdf_document(page)[0]
+
+
+def pdf_document(page: str) -> tuple[bytes, int]:
+    """The PDF of a rendered page (as :func:`pdf_bytes`) and its number of pages."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: libpango not found
@@ -199,7 +204,8 @@ def pdf_bytes(page: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     doc = weasyprint.HTML(string=page, url_fetcher=_offline_fetcher(), media_type="print")
-    return doc.write_pdf()
+    rendered = doc.render()
+    return rendered.write_pdf(), len(rendered.pages)
 
 
 # --------------------------------------------------------------------------- index

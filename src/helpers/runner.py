@@ -150,6 +150,7 @@ class RunResult:
     #: of a warm-engine worker; 0 for the others, and for the cold engine, which starts a kernel
     #: for every report)
     kernel_start: float = 0.0
+    pages: int = 0  # pages of the PDF made (0: none, the run failed)
 
     @property
     def ok(self) -> bool:
@@ -252,10 +253,11 @@ def render_html(nb, title: str) -> str:
     return report_page(nb, title)
 
 
-def render_pdf(page: str) -> bytes:
-    """The A4 PDF of a rendered report page (helpers.pages.pdf_bytes, WeasyPrint)."""
-    from .pages import pdf_bytes
-    return pdf_bytes(page)
+def render_pdf(page: str) -> tuple[bytes, int]:
+    """The A4 PDF of a rendered report page and its number of pages
+    (helpers.pages.pdf_document, WeasyPrint)."""
+    from .pages import pdf_document
+    return pdf_document(page)
 
 
 def execute(notebook: str | Path, output: str | Path, parameters: dict, *,
@@ -340,7 +342,7 @@ def run_one(district: str, output_dir: str | Path = paths.REPORT_DIR, *,
             from .engine import last_kernel_start
             result.kernel_start = round(last_kernel_start(), 2)
         page = render_html(executed, report_title(d.name))
-        pdf = render_pdf(page)
+        pdf, result.pages = render_pdf(page)
         result.headline = headline_of(executed)
         with _signals_deferred():  # all new files or none: an interrupt waits for this block
             atomic_write(out / f"{d.slug}.html", page)

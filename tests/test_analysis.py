@@ -135,6 +135,13 @@ def test_a_file_of_another_analysis_is_not_read(kit_copy, indicators):
     assert analysis.load_district("beilun", m) is None
 
 
+def test_a_district_whose_rows_are_split_in_two_runs_is_refused(tmp_path):
+    frame = pd.DataFrame({"district": ["beilun", "yinzhou", "beilun"], "v": [1, 2, 3]})
+    with pytest.raises(analysis.AnalysisError,
+                       match="analysis cache: growth rows of beilun are not together"):
+        analysis._write_split(tmp_path / "growth", frame, "k")
+
+
 def test_changed_registry_or_code_changes_the_key(monkeypatch):
     key = analysis.analysis_key()
     beilun = DISTRICTS["beilun"]

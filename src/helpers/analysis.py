@@ -312,6 +312,8 @@ def _write_split(folder: Path, frame: pd.DataFrame, cache_key: str) -> list[str]
     folder.mkdir(parents=True, exist_ok=True)
     table, written = _arrow_table(frame, cache_key), []
     for slug, start, length in _runs(frame["district"].tolist()):
+        if slug in written:  # a second run of its rows would replace the first file
+            raise AnalysisError(f"analysis cache: {folder.name} rows of {slug} are not together")
         atomic_write(folder / f"{slug}.parquet", _parquet_bytes(table, [(start, length)]))
         written.append(slug)
     return written

@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import SourceError
 from .paths import ALIASES_CSV, CATALOGUE_CSV
 from .values import UNITS, name_key, normalise_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CATALOGUE_COLUMNS = ["indicator_id", "name_zh", "name_en", "unit", "measure", "direction",
                      "concept", "notes"]
@@ -115,6 +117,7 @@ def name_zh(indicator_id: str) -> str:
 def catalogue_frame(path: Path = CATALOGUE_CSV) -> pd.DataFrame:
     """The catalogue as a frame indexed by indicator_id (the columns of CATALOGUE_COLUMNS; the
     entries' source line numbers left out)."""
+    import pandas as pd
     return pd.DataFrame(list(load_catalogue(path).values()),
                         columns=CATALOGUE_COLUMNS).set_index("indicator_id")
 

@@ -1,15 +1,19 @@
-"""Loading the clean indicator table: `load_indicators()`, `districts()`, `catalogue()`."""
+"""Loading the clean indicator table: `load_indicators()`, `districts()`, `catalogue()`.
+
+pandas and the schema are imported by the functions that need them, not with the module:
+``data_version()`` and ``ensure_built()`` (all that the report runner's processes call) need
+neither."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import paths
-from .catalogue import catalogue_frame
 from .districts import DISTRICTS, resolve_district
-from .schema import COLUMNS, TEXT_COLUMNS, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CACHE: dict[Path, tuple[float, pd.DataFrame]] = {}
 NARRATIVE_SECTION = "正文"
@@ -34,6 +38,9 @@ def ensure_built() -> Path:
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read and validate an indicator CSV (cached per file modification time)."""
+    import pandas as pd
+
+    from .schema import TEXT_COLUMNS, validate
     mtime = path.stat().st_mtime
     hit = _CACHE.get(path)
     if hit and hit[0] == mtime:
@@ -61,6 +68,9 @@ def load_indicators(district: str | Iterable[str] | None = None, *,
     indicator_id / role: filter on those columns. include_narrative=False drops 正文 rows.
     Columns: see helpers.schema.COLUMNS. Unknown districts raise UnknownDistrictError.
     """
+    import pandas as pd
+
+    from .schema import COLUMNS
     df = read_table(path or ensure_built())
     mask = pd.Series(True, index=df.index)
     if district is not None:
@@ -77,6 +87,7 @@ def load_indicators(district: str | Iterable[str] | None = None, *,
 
 def districts() -> pd.DataFrame:
     """The districts with their plan periods (index: slug)."""
+    import pandas as pd
     return pd.DataFrame([
         {"district": d.slug, "district_name": d.name, "city": d.city, "base_year": d.base_year,
          "end_year": d.end_year, "plan_title": d.plan_title} for d in DISTRICTS.values()
@@ -85,6 +96,7 @@ def districts() -> pd.DataFrame:
 
 def catalogue() -> pd.DataFrame:
     """The indicator catalogue (index: indicator_id)."""
+    from .catalogue import catalogue_frame
     return catalogue_frame(paths.CATALOGUE_CSV)
 
 

@@ -7,8 +7,7 @@ annual rates are percentages per year (``+7.45%/年``); shares change in percent
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+import sys
 
 
 def format_number(value: float, decimals: int = 2) -> str:
@@ -21,8 +20,10 @@ def format_number(value: float, decimals: int = 2) -> str:
 
 
 def is_missing(value) -> bool:
-    """True for None, pd.NA and NaN (what the tables show as an em dash)."""
-    if value is None or value is pd.NA:
+    """True for None, pd.NA and NaN (what the tables show as an em dash). (pandas is not
+    imported for this: where it is not loaded, no value can be its NA.)"""
+    pandas = sys.modules.get("pandas")
+    if value is None or (pandas is not None and value is pandas.NA):
         return True
     try:
         return math.isnan(float(value))

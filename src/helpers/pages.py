@@ -147,7 +147,7 @@ def report_page(nb, title: str) -> str:
     embedded (a subset, cached by its characters) so the Chinese shows on any machine; nothing
     fetched from the network. ``nb`` is the notebook as it is (the runner passes the one
     papermill returned, not one read back from disk) and is not changed; it is exported once,
-    and the PDF is made from this page (:func:`pdf_bytes`), not from the notebook again."""
+    and the PDF is made from this page (:func:`pdf_document`), not from the notebook again."""
     from nbconvert import HTMLExporter
 
     from .fonts import embed_web_font
@@ -186,15 +186,10 @@ def _offline_fetcher():
     return URLFetcher(allowed_protocols={"data"})
 
 
-def pdf_bytes(page: str) -> bytes:
-    """The PDF of a rendered page (HTML with its print stylesheet: A4 portrait, running header
-    and footer, page numbers, the embedded CJK font), by WeasyPrint. Raises KitError when
-    WeasyPrint or its system library (Pango) is missing."""
-    return pdf_document(page)[0]
-
-
 def pdf_document(page: str) -> tuple[bytes, int]:
-    """The PDF of a rendered page (as :func:`pdf_bytes`) and its number of pages."""
+    """The PDF of a rendered page (HTML with its print stylesheet: A4 portrait, running header
+    and footer, page numbers, the embedded CJK font), by WeasyPrint, and its number of pages.
+    Raises KitError when WeasyPrint or its system library (Pango) is missing."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: libpango not found

@@ -161,7 +161,7 @@ def _table_state(root: Path) -> tuple[str, float]:
     return hashlib.sha256(table.read_bytes()).hexdigest(), table.stat().st_mtime
 
 
-def _ok_records(out: Path) -> list[dict]:
+def ok_records(out: Path) -> list[dict]:
     """The run records (``<slug>.json``) of the successful reports in a runner output folder."""
     from .runner import RECORD_SUFFIXES
     others = tuple(v for k, v in RECORD_SUFFIXES.items() if k != "ok")
@@ -179,18 +179,18 @@ def _own_seconds(record: dict) -> float:
     return float(record["seconds"]) - float(record.get("kernel_start", 0.0))
 
 
-def report_seconds(out: Path) -> list[float]:
-    """Each successful report's own time in a runner output folder, from its run record
-    (``<slug>.json``): execution, HTML and PDF, less the start of its worker's kernel (which
-    only a worker's first report carries, see RunResult.kernel_start)."""
-    return [_own_seconds(r) for r in _ok_records(out)]
+def report_seconds(records: list[dict]) -> list[float]:
+    """Each successful report's own time, from its run record (:func:`ok_records`): execution,
+    HTML and PDF, less the start of its worker's kernel (which only a worker's first report
+    carries, see RunResult.kernel_start)."""
+    return [_own_seconds(r) for r in records]
 
 
-def page_seconds(out: Path) -> list[float]:
+def page_seconds(records: list[dict]) -> list[float]:
     """Each successful report's own time (:func:`report_seconds`) per page of its PDF: what a
     report costs for what it holds (at more districts a report compares its district with
     more peers, up to the report's limit, so it has more pages)."""
-    return [_own_seconds(r) / r["pages"] for r in _ok_records(out) if r.get("pages")]
+    return [_own_seconds(r) / r["pages"] for r in records if r.get("pages")]
 
 
 @dataclass
@@ -236,7 +236,8 @@ def synthetic_run(syn: Synthetic, jobs: int, engine: str, failures: list[str]) -
         tail = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()][-5:]
         failures.append(f"N={syn.n} run {i + 1}: runner exit {proc.returncode}: "
                         + " | ".join(tail))
-    times, per_page = report_seconds(out), page_seconds(out)
+    records = ok_records(out)
+    times, per_page = report_seconds(records), page_seconds(records)
     syn.own.seconds.append(statistics.median(times) if times else math.nan)
     syn.per_page.seconds.append(statistics.median(per_page) if per_page else math.nan)
 

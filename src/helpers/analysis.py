@@ -320,20 +320,16 @@ def _write_split(folder: Path, frame: pd.DataFrame, cache_key: str) -> list[str]
 
 
 def _read_groups(path: Path, row_groups: list[int] | None, cache_key: str) -> pd.DataFrame:
-    """The row groups of a cache file (None: all of them) as one frame (the empty frame with
-    the file's columns when there are none); raises _Stale when the file carries another key."""
+    """The row groups of a cache file (None: all of them) as one frame; raises _Stale when the
+    file carries another key. (A district with no row group of a table gets :func:`_empty`
+    without a read.)"""
     import pyarrow.parquet as pq
     pf = pq.ParquetFile(path)
     meta = pf.schema_arrow.metadata or {}
     if meta.get(_KEY_KEY, b"").decode() != cache_key:
         raise _Stale(f"{path.name} belongs to another analysis")
     kinds = json.loads(meta.get(_OBJECT_KEY, b"{}"))
-    if row_groups is None:
-        table = pf.read()
-    elif row_groups:
-        table = pf.read_row_groups(sorted(row_groups))
-    else:
-        table = pf.schema_arrow.empty_table()
+    table = pf.read() if row_groups is None else pf.read_row_groups(sorted(row_groups))
     return _restore(table.to_pandas(), kinds)
 
 
